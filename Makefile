@@ -1,0 +1,73 @@
+# The course's two commands are `make lab` and `make test` (see README.md).
+# Every target is a thin wrapper over `python -m gmmlib <job>`, which conda and
+# Windows users can run directly in their own environment.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+LOCK   := requirements-lock.txt
+PIP    := $(PY) -m pip install --disable-pip-version-check -q -c $(LOCK)
+
+.PHONY: lab test figures student html bench test-latest venv venv-test clean help
+
+help:
+	@echo "make lab      set up .venv and open the lessons in JupyterLab (PORT=8888 NO_BROWSER=1 honoured)"
+	@echo "make test     set up .venv with the test extras and run every check"
+	@echo "make figures  regenerate every lecture figure into figures/ (ONLY=name for one)"
+	@echo "make student  write student versions (solutions removed) to build/student/"
+	@echo "make html     render the reading edition to build/html/"
+	@echo "make bench    benchmark gmmlib.GaussianMixture against scikit-learn"
+	@echo "make test-latest  run the checks against the newest releases, in .venv-latest (pins unchanged)"
+
+# .venv is (re)built when missing, when its Python is gone, or when the pins change.
+$(BIN)/.python-ok:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is needed; found " + sys.version.split()[0]'
+	@[ -x $(PY) ] && $(PY) -c 'import sys' 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
+	@touch $@
+
+$(BIN)/.lab-installed: $(BIN)/.python-ok $(LOCK) pyproject.toml
+	@echo "Installing the pinned lab environment into $(VENV) ..."
+	$(PIP) -e ".[lab]"
+	$(PY) -m gmmlib setup
+	@touch $@
+
+$(BIN)/.test-installed: $(BIN)/.lab-installed $(LOCK) pyproject.toml
+	@echo "Installing the pinned test and instructor extras into $(VENV) ..."
+	$(PIP) -e ".[lab,test,instructor]"
+	$(PY) -m gmmlib setup
+	@touch $@
+
+venv: $(BIN)/.lab-installed
+venv-test: $(BIN)/.test-installed
+
+lab: $(BIN)/.lab-installed
+	$(PY) -m gmmlib lab
+
+test: $(BIN)/.test-installed
+	$(PY) -m gmmlib test
+
+figures: $(BIN)/.lab-installed
+	$(PY) -m gmmlib figures $(if $(ONLY),--only $(ONLY))
+
+student: $(BIN)/.test-installed
+	$(PY) -m gmmlib student
+
+html: $(BIN)/.test-installed
+	$(PY) -m gmmlib html
+
+bench: $(BIN)/.test-installed
+	$(PY) benchmarks/bench_gmm.py
+
+# The newest releases, in a separate venv, without touching the pins.
+test-latest:
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --disable-pip-version-check -q --upgrade -e ".[lab,test,instructor]"
+	.venv-latest/bin/python -m gmmlib setup
+	mkdir -p build
+	.venv-latest/bin/python -m pip freeze --exclude-editable > build/latest-freeze.txt || true
+	.venv-latest/bin/python -m gmmlib test
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,54 @@
+"""gmmlib: the helper library of the Gaussian mixture models and EM course.
+
+The lessons derive every step with SymPy (:mod:`gmmlib.symbolic`) and compute
+it with the functions here:
+
+- :class:`GMMParams`, :func:`mvn_logpdf`, :func:`mvn_pdf`, :func:`e_step`,
+  :func:`m_step`, :func:`log_likelihood`: the lesson-level building blocks,
+  written to read like the maths;
+- :class:`GaussianMixture`: a fast estimator with scikit-learn's interface;
+- :mod:`gmmlib.datasets`: the seed's six people and Old Faithful.
+"""
+
+__version__ = "0.1.0"
+
+from . import datasets
+from . import checks
+from .core import (
+    EMResult,
+    GMMParams,
+    em,
+    e_step,
+    log_likelihood,
+    logsumexp,
+    m_step,
+    mvn_logpdf,
+    mvn_pdf,
+    weighted_log_prob,
+)
+
+__all__ = [
+    "__version__",
+    "datasets",
+    "GMMParams",
+    "mvn_logpdf",
+    "mvn_pdf",
+    "logsumexp",
+    "weighted_log_prob",
+    "e_step",
+    "m_step",
+    "log_likelihood",
+    "EMResult",
+    "em",
+    "checks",
+    "GaussianMixture",
+]
+
+
+def __getattr__(name):
+    # The estimator is imported lazily so that `import gmmlib` stays light.
+    if name == "GaussianMixture":
+        from .mixture import GaussianMixture
+
+        return GaussianMixture
+    raise AttributeError(f"module 'gmmlib' has no attribute {name!r}")

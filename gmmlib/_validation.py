@@ -1,0 +1,209 @@
+"""Input checks shared by the lesson-level functions and the estimator.
+
+Every check raises a ``ValueError`` whose message names the parameter, says
+what was expected and what was received, and suggests a fix.  Every check
+returns a *new* float64 array, so the caller's arrays are never modified.
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "check_X",
+    "check_weights",
+    "check_means",
+    "check_covariance",
+    "check_resp",
+    "cholesky",
+]
+
+
+def _as_float_array(value, name):
+    """Return ``value`` as a new float64 array, or explain why it is not numeric."""
+    try:
+        array = np.array(value)  # always a copy
+    except Exception as exc:  # ragged lists and the like
+        raise ValueError(
+            f"{name} must be an array of numbers; it could not be converted "
+            f"to an array ({exc}). Pass a rectangular list or a NumPy array."
+        ) from None
+    if array.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{name} must contain real numbers; received an array of dtype "
+            f"{array.dtype} (e.g. {array.ravel()[:1].tolist()!r}). Convert it "
+            f"with np.asarray({name}, dtype=float) after removing non-numeric "
+            f"entries."
+        )
+    return array.astype(np.float64, copy=True)
+
+
+def _check_finite(array, name):
+    bad = ~np.isfinite(array)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        kinds = "NaN" if np.isnan(array).any() else "inf"
+        raise ValueError(
+            f"{name} must contain only finite numbers; received {int(bad.sum())} "
+            f"non-finite value(s) ({kinds}), the first at index {first}. Remove "
+            f"or impute those rows before fitting."
+        )
+
+
+def check_X(X, name="X", min_samples=1):
+    """Validate a data matrix.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The data.
+    name : str
+        Name used in error messages.
+    min_samples : int
+        Smallest acceptable number of rows.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features), float64
+        A new array (the caller's is never modified).
+    """
+    X = _as_float_array(X, name)
+    if X.ndim != 2:
+        hint = (
+            f" For a single feature use {name}.reshape(-1, 1); for a single "
+            f"sample use {name}.reshape(1, -1)."
+            if X.ndim == 1
+            else ""
+        )
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (n_samples, n_features); "
+            f"received an array with {X.ndim} dimension(s), shape {X.shape}.{hint}"
+        )
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(
+            f"{name} must have at least one sample and one feature; received "
+            f"an empty array of shape {X.shape}."
+        )
+    if X.shape[0] < min_samples:
+        raise ValueError(
+            f"{name} must have at least {min_samples} samples; received "
+            f"{X.shape[0]}. Use fewer components or more data."
+        )
+    _check_finite(X, name)
+    return X
+
+
+def _check_shape(array, expected, name):
+    if array.shape != expected:
+        raise ValueError(
+            f"{name} must have shape {expected}; received shape {array.shape}."
+        )
+
+
+def check_weights(weights, n_components, name="weights"):
+    """Validate mixing weights: shape (K,), non-negative, summing to 1.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_components,)
+    """
+    weights = _as_float_array(weights, name)
+    _check_shape(weights, (n_components,), name)
+    _check_finite(weights, name)
+    if (weights < 0).any():
+        raise ValueError(
+            f"{name} must be non-negative; received minimum {weights.min():.6g}. "
+            f"Mixing weights are probabilities."
+        )
+    if not np.isclose(weights.sum(), 1.0, rtol=0, atol=1e-6):
+        raise ValueError(
+            f"{name} must sum to 1; received a sum of {weights.sum():.10g}. "
+            f"Normalise with {name} / {name}.sum()."
+        )
+    return weights
+
+
+def check_means(means, n_components, n_features, name="means"):
+    """Validate component means of shape (K, d)."""
+    means = _as_float_array(means, name)
+    _check_shape(means, (n_components, n_features), name)
+    _check_finite(means, name)
+    return means
+
+
+def check_covariance(cov, n_features, name="cov"):
+    """Validate one covariance matrix: shape (d, d), finite and symmetric.
+
+    Positive definiteness is checked where it is needed, by :func:`cholesky`.
+    """
+    cov = _as_float_array(cov, name)
+    _check_shape(cov, (n_features, n_features), name)
+    _check_finite(cov, name)
+    if not np.allclose(cov, cov.T, rtol=1e-10, atol=1e-12 * max(1.0, np.abs(cov).max())):
+        raise ValueError(
+            f"{name} must be symmetric; received a matrix whose largest "
+            f"asymmetry |{name} - {name}.T| is {np.abs(cov - cov.T).max():.3g}. "
+            f"Use ({name} + {name}.T) / 2."
+        )
+    return cov
+
+
+def check_resp(resp, n_samples, name="resp"):
+    """Validate responsibilities: shape (n, K), in [0, 1], rows summing to 1."""
+    resp = _as_float_array(resp, name)
+    if resp.ndim != 2 or resp.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} must have shape (n_samples, n_components) = ({n_samples}, K); "
+            f"received shape {resp.shape}."
+        )
+    _check_finite(resp, name)
+    if (resp < 0).any() or (resp > 1 + 1e-12).any():
+        raise ValueError(
+            f"{name} must lie in [0, 1]; received values from {resp.min():.6g} "
+            f"to {resp.max():.6g}."
+        )
+    sums = resp.sum(axis=1)
+    worst = int(np.argmax(np.abs(sums - 1)))
+    if abs(sums[worst] - 1) > 1e-6:
+        raise ValueError(
+            f"each row of {name} must sum to 1 (a sample's responsibilities are "
+            f"a probability distribution over components); row {worst} sums to "
+            f"{sums[worst]:.10g}. Normalise with {name} / {name}.sum(axis=1, "
+            f"keepdims=True)."
+        )
+    return resp
+
+
+def cholesky(cov, name="cov"):
+    """Lower Cholesky factor ``L`` of ``cov`` (``cov = L @ L.T``).
+
+    Raises a ``ValueError`` that explains the problem and its cures when the
+    matrix is not positive definite (singular or indefinite).
+    """
+    try:
+        L = np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        L = None
+    if L is None or not np.all(np.diag(L) > 0) or not np.all(np.isfinite(L)):
+        eigenvalues = np.linalg.eigvalsh(cov)
+        raise ValueError(
+            f"{name} is not positive definite (smallest eigenvalue "
+            f"{eigenvalues.min():.3g}, determinant {np.linalg.det(cov):.3g}), so "
+            f"the Gaussian density is undefined. This happens when a component "
+            f"collapses onto too few points or onto a line (e.g. collinear data). "
+            f"Cures: add reg_covar * I to the covariance (reg_covar > 0), use "
+            f"fewer components, or rescale/standardise the data."
+        )
+    return L
+
+
+def check_positive_int(value, name, minimum=1):
+    """Validate an integer parameter such as ``n_components`` or ``max_iter``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(
+            f"{name} must be an integer >= {minimum}; received {value!r} "
+            f"of type {type(value).__name__}."
+        )
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; received {value}.")
+    return int(value)

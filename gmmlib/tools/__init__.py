@@ -1,0 +1,1 @@
+"""Course jobs run by ``python -m gmmlib <job>`` (see :mod:`gmmlib.__main__`)."""

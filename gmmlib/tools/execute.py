@@ -1,0 +1,62 @@
+"""``python -m gmmlib execute NOTEBOOK...``: re-execute lessons in a fresh kernel.
+
+Each notebook is run top to bottom in a new kernel of the current environment
+(the same settings as the test job), and the file is replaced only if every
+cell ran: the new notebook is written to a temporary file first, so a failing
+run never clobbers a good notebook. Cells tagged ``raises-exception`` may
+raise (they demonstrate an error).
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from ._paths import atomic_write_bytes
+
+TEST_ENV = {"PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+
+
+def execute_notebook(path, timeout=600):
+    """Execute ``path`` in a fresh kernel; return the executed ``NotebookNode``."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(Path(path).parent)}},
+        record_timing=False,
+    )
+    client.execute()
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("execution", None)
+    return nb
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m gmmlib execute", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    args = parser.parse_args(argv)
+    import nbformat
+
+    os.environ.pop("MPLBACKEND", None)
+    os.environ.update(TEST_ENV)
+    failed = 0
+    for path in args.notebooks:
+        start = time.perf_counter()
+        try:
+            nb = execute_notebook(path, timeout=args.timeout)
+        except Exception as exc:  # report and keep the old file
+            failed += 1
+            print(f"FAILED {path}: {type(exc).__name__}: {str(exc)[-2000:]}", file=sys.stderr)
+            print(f"       {path} was left unchanged.", file=sys.stderr)
+            continue
+        atomic_write_bytes(path, (nbformat.writes(nb) + "\n").encode("utf-8"))
+        print(f"executed {path} in {time.perf_counter() - start:.1f} s")
+    return 1 if failed else 0
