@@ -1,0 +1,84 @@
+"""The pinned environment: one lock file, the same pins in environment.yml, an installed gmmlib."""
+
+import re
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+import yaml
+
+import gmmlib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _norm(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _lock():
+    pins = {}
+    for line in (ROOT / "requirements-lock.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if not line:
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([^\s;]+)", line)
+        assert match, f"requirements-lock.txt: expected 'name==version', received {line!r}"
+        pins[_norm(match[1])] = match[2]
+    return pins
+
+
+def _environment_yml():
+    spec = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pins = {}
+    for dep in spec["dependencies"]:
+        entries = dep["pip"] if isinstance(dep, dict) else [dep]
+        for entry in entries:
+            match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*==?\s*([^\s]+)", entry)
+            if match and _norm(match[1]) not in ("python", "pip"):
+                pins[_norm(match[1])] = match[2]
+    return pins
+
+
+def _declared_requirements():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    names = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        names += extra
+    return sorted({_norm(re.split(r"[<>=!~\[; ]", req, maxsplit=1)[0]) for req in names})
+
+
+def test_lock_pins_every_package_exactly():
+    pins = _lock()
+    assert len(pins) > 50, "the lock must pin the whole dependency tree, not just top-level names"
+    missing = [name for name in _declared_requirements() if name not in pins]
+    assert not missing, f"pyproject.toml requires {missing}, which requirements-lock.txt does not pin"
+
+
+def test_environment_yml_matches_the_lock():
+    lock, env = _lock(), _environment_yml()
+    disagree = {name: (version, lock.get(name)) for name, version in env.items() if lock.get(name) != version}
+    assert not disagree, f"environment.yml vs requirements-lock.txt (env, lock): {disagree}"
+    missing = [name for name in _declared_requirements() if name not in env]
+    assert not missing, f"environment.yml lacks {missing}, which pyproject.toml requires"
+
+
+@pytest.mark.parametrize("name", ["numpy", "sympy", "matplotlib", "jupyterlab", "nbval", "pytest", "scipy", "scikit-learn"])
+def test_installed_versions_are_the_pinned_ones(name):
+    assert metadata.version(name) == _lock()[_norm(name)], (
+        f"{name} {metadata.version(name)} is installed but the lock pins {_lock()[_norm(name)]}; "
+        f"run `make test` (it reinstalls when the lock changes)"
+    )
+
+
+def test_gmmlib_is_installed_from_this_checkout_with_its_version():
+    assert Path(gmmlib.__file__).resolve().parent == ROOT / "gmmlib"
+    assert metadata.version("gmmlib") == gmmlib.__version__
+
+
+def test_course_index_asserts_the_gmmlib_version():
+    index = (ROOT / "notebooks" / "00_course_map.ipynb").read_text()
+    assert f'gmmlib.__version__ == \\"{gmmlib.__version__}\\"' in index or (
+        f"gmmlib.__version__ == '{gmmlib.__version__}'" in index
+    ), "notebooks/00_course_map.ipynb must assert the gmmlib version it was written for"

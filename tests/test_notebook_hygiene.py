@@ -1,0 +1,85 @@
+"""Meta-checks on every lesson, and proof on fixture notebooks that they (and nbval) fail when they should."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nbhygiene
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def test_there_are_lessons():
+    assert len(LESSONS) >= 8, f"expected the 8 lessons 00-07 in notebooks/, found {[p.name for p in LESSONS]}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.name for p in LESSONS])
+def test_lesson_is_fully_executed_and_checkable(path):
+    assert nbhygiene.problems(path) == []
+
+
+def test_good_fixture_has_no_problems():
+    assert nbhygiene.problems(FIXTURES / "good.ipynb") == []
+    assert nbhygiene.compared_output_count(__import__("json").loads((FIXTURES / "good.ipynb").read_text())) == 2
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("cleared", r"not executed 1\.\.3"),
+        ("cleared", r"checks nothing"),
+        ("out_of_order", r"not executed 1\.\.3 .*\[2, 1, 3\]"),
+        ("stderr", r"stores stderr"),
+    ],
+)
+def test_meta_checks_fail_on_broken_fixtures(name, expected):
+    found = nbhygiene.problems(FIXTURES / f"{name}.ipynb")
+    assert any(re.search(expected, problem) for problem in found), found
+
+
+def test_size_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(nbhygiene, "MAX_BYTES", 100)
+    assert any("over the" in p for p in nbhygiene.problems(FIXTURES / "good.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def nbval_results(tmp_path_factory):
+    """Run nbval (strict, as in `make test`) on the fixtures in a separate pytest process."""
+    folder = tmp_path_factory.mktemp("nbval-fixtures")
+    names = ["good", "stale_output", "missing_output"]
+    for name in names:
+        shutil.copy(FIXTURES / f"{name}.ipynb", folder)
+    shutil.copy(ROOT / "notebooks" / "nbval_sanitize.cfg", folder)
+    (folder / "pytest.ini").write_text("[pytest]\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+         "-p", "no:xdist", "--nbval-sanitize-with=nbval_sanitize.cfg", "-rA", "-q", *[f"{n}.ipynb" for n in names]],
+        cwd=folder, capture_output=True, text=True, timeout=180,
+    )
+    outcome = {}
+    for line in run.stdout.splitlines():
+        match = re.match(r"(PASSED|FAILED) (\w+)\.ipynb::Cell (\d+)", line)
+        if match:
+            outcome.setdefault(match[2], []).append(match[1])
+    return outcome, run.stdout
+
+
+def test_nbval_passes_a_good_notebook(nbval_results):
+    outcome, log = nbval_results
+    assert outcome.get("good") == ["PASSED"] * 3, log
+
+
+def test_nbval_fails_a_stale_output(nbval_results):
+    outcome, log = nbval_results
+    assert "FAILED" in outcome.get("stale_output", []), log
+
+
+def test_nbval_fails_a_cell_whose_stored_output_is_missing(nbval_results):
+    outcome, log = nbval_results
+    assert "FAILED" in outcome.get("missing_output", []), log
