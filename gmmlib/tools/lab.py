@@ -52,7 +52,10 @@ def main(argv=None):
     print(f"Opening the course at http://{args.ip}:{args.port}/lab/tree/{INDEX}")
     print("(JupyterLab prints the exact URL with its token below; Ctrl-C twice stops it.)")
     sys.stdout.flush()
+    cmd = lab_command(root, args.port, args.no_browser, args.ip, extra)
+    if os.name == "posix":
+        os.execv(cmd[0], cmd)  # JupyterLab takes over this process and receives signals directly
     try:
-        return subprocess.call(lab_command(root, args.port, args.no_browser, args.ip, extra))
+        return subprocess.call(cmd)
     except KeyboardInterrupt:
         return 0

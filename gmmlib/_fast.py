@@ -1,0 +1,326 @@
+r"""The fast EM pass behind :class:`gmmlib.GaussianMixture`.
+
+The idea: a Gaussian is an exponential family. Its log-density is *linear* in
+the features :math:`\phi(x) = [x, \operatorname{triu}(x x^\top)]`:
+
+.. math::
+
+    \log \pi_c + \log \mathcal{N}(x \mid \mu_c, \Lambda_c^{-1})
+    = \underbrace{\log\pi_c - \tfrac{d}{2}\log 2\pi + \tfrac12\log|\Lambda_c|
+      - \tfrac12 \mu_c^\top \Lambda_c \mu_c}_{\text{const}_c}
+      + x^\top \Lambda_c \mu_c - \tfrac12 x^\top \Lambda_c x ,
+
+so the log-densities of *all* components for a block of rows are one matrix
+product ``phi @ W + const`` (``W`` has shape (n_features_phi, K)). The M-step
+needs the weighted sums :math:`m_c = \sum_i r_{ic}`,
+:math:`\sum_i r_{ic} x_i` and :math:`\sum_i r_{ic} x_i x_i^\top`, which are one
+more product, ``resp.T @ phi``, with the *same* feature block. One pass over
+the rows, in chunks, therefore does an E-step and collects everything the next
+M-step needs ("fused E+M pass"); memory is bounded by the chunk size, not by
+``n``.
+
+Feature maps per covariance type (``Lambda = U U^T``, ``U`` the precision
+Cholesky factor):
+
+=========  ==========================  ===========================================
+type       features ``phi(x)``          weights ``W`` (columns are components)
+=========  ==========================  ===========================================
+full       ``[x, x_j x_k (j <= k)]``   ``[Lambda mu, -Lambda_jj / 2 | -Lambda_jk]``
+tied       ``[x, |x U|^2]``             ``[Lambda mu, -1/2]``
+diag       ``[x, x**2]``                ``[lambda * mu, -lambda / 2]``
+spherical  ``[x, |x|^2]``               ``[lambda * mu, -lambda / 2]``
+=========  ==========================  ===========================================
+
+Numerical care: the data are centred first (so :math:`x^\top\Lambda x` and
+:math:`\mu^\top\Lambda\mu` do not cancel catastrophically); responsibilities
+below ``exp(-667)`` (~1e-290) are flushed to exactly 0 (subnormal numbers make
+the next matrix product several times slower and change nothing measurable);
+rows are split over two threads, each running single-threaded BLAS. If a
+component mean lies more than ``sqrt(KAPPA_MAX)`` = 1000 of its standard
+deviations from the data's centre (``Design.kappa > KAPPA_MAX``), the
+cancellation would cost more than ~1e-10 and the estimator uses its plain path
+for that iteration instead.
+
+:mod:`gmmlib.mixture` keeps a plainly written per-component path
+(``_estimate_log_gaussian_prob`` and friends) that this module is tested against.
+"""
+
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
+
+import numpy as np
+
+try:  # optional: installed with scikit-learn, but gmmlib does not require it
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover
+    threadpool_limits = None
+
+LOG_2PI = math.log(2 * math.pi)
+#: log-responsibilities below this are flushed to 0 (exp(-667) ~ 1e-290)
+LOG_FLUSH = -667.0
+#: target size in bytes of one chunk's feature block
+CHUNK_BYTES = 2**21
+#: largest mu^T Lambda mu (centred frame) for which the fast path is used; beyond
+#: it the cancellation in x^T Lambda x - 2 x^T Lambda mu + mu^T Lambda mu could
+#: cost more than ~1e-10 (eps * KAPPA_MAX), and the plain path runs instead
+KAPPA_MAX = 1e6
+#: smallest number of rows for which a second thread is worth starting
+MIN_ROWS_FOR_THREADS = 20_000
+
+
+def n_phi(covariance_type, n_features):
+    """Number of feature columns of ``phi(x)``."""
+    d = n_features
+    return {"full": d + d * (d + 1) // 2, "tied": d + 1, "diag": 2 * d, "spherical": d + 1}[
+        covariance_type
+    ]
+
+
+def chunk_rows(covariance_type, n_features, n_components):
+    """Rows per chunk so that the feature block stays near ``CHUNK_BYTES``."""
+    width = n_phi(covariance_type, n_features) + 2 * n_components + n_features
+    return int(np.clip(CHUNK_BYTES // (8 * width), 256, 16384))
+
+
+class Design:
+    """Feature map ``phi`` and its coefficients for one covariance type.
+
+    Parameters
+    ----------
+    covariance_type : {'full', 'tied', 'diag', 'spherical'}
+    weights : ndarray of shape (K,)
+    means : ndarray of shape (K, d)
+        Means in the *centred* frame (``mu - shift``).
+    precisions_chol : ndarray
+        Cholesky factors of the precisions, shaped as in scikit-learn.
+    """
+
+    def __init__(self, covariance_type, weights, means, precisions_chol):
+        self.covariance_type = covariance_type
+        self.precisions_chol = precisions_chol
+        K, d = means.shape
+        self.n_features = d
+        if covariance_type == "full":
+            self.triu = np.triu_indices(d)
+        with np.errstate(divide="ignore"):  # log(0) = -inf for an empty component
+            log_weights = np.log(weights)
+        W, const, mu_Lambda_mu = getattr(self, "_coefficients_" + covariance_type)(
+            means, precisions_chol
+        )
+        #: squared Mahalanobis distance of the farthest component mean from the centre
+        self.kappa = float(np.max(mu_Lambda_mu))
+        self.W = np.ascontiguousarray(W)
+        self.const = log_weights - 0.5 * d * LOG_2PI + const
+
+    # -- coefficients: W of shape (n_phi, K) and const of shape (K,) ---------
+    def _coefficients_full(self, means, precisions_chol):
+        K, d = means.shape
+        mu_U = np.einsum("kj,kjl->kl", means, precisions_chol)  # mu^T U, shape (K, d)
+        precisions = precisions_chol @ np.transpose(precisions_chol, (0, 2, 1))  # U U^T
+        linear = np.einsum("kl,kjl->kj", mu_U, precisions_chol)  # Lambda mu = U (U^T mu)
+        j, k = self.triu
+        quadratic = -precisions[:, j, k]  # off-diagonal x_j x_k appears twice ...
+        quadratic[:, j == k] *= 0.5  # ... the diagonal once: -Lambda_jj / 2
+        log_det = np.log(np.diagonal(precisions_chol, axis1=1, axis2=2)).sum(axis=1)
+        mu_Lambda_mu = np.einsum("kl,kl->k", mu_U, mu_U)
+        return np.hstack([linear, quadratic]).T, log_det - 0.5 * mu_Lambda_mu, mu_Lambda_mu
+
+    def _coefficients_tied(self, means, precisions_chol):
+        K, d = means.shape
+        mu_U = means @ precisions_chol
+        linear = mu_U @ precisions_chol.T  # Lambda mu_c as rows
+        log_det = np.log(np.diagonal(precisions_chol)).sum()
+        mu_Lambda_mu = np.einsum("kl,kl->k", mu_U, mu_U)
+        W = np.vstack([linear.T, np.full((1, K), -0.5)])
+        return W, log_det - 0.5 * mu_Lambda_mu, mu_Lambda_mu
+
+    def _coefficients_diag(self, means, precisions_chol):
+        precisions = precisions_chol**2
+        log_det = np.log(precisions_chol).sum(axis=1)
+        mu_Lambda_mu = np.sum(means**2 * precisions, axis=1)
+        W = np.vstack([(means * precisions).T, -0.5 * precisions.T])
+        return W, log_det - 0.5 * mu_Lambda_mu, mu_Lambda_mu
+
+    def _coefficients_spherical(self, means, precisions_chol):
+        precisions = precisions_chol**2
+        d = means.shape[1]
+        log_det = d * np.log(precisions_chol)
+        mu_Lambda_mu = precisions * np.sum(means**2, axis=1)
+        W = np.vstack([(means * precisions[:, np.newaxis]).T, -0.5 * precisions[np.newaxis, :]])
+        return W, log_det - 0.5 * mu_Lambda_mu, mu_Lambda_mu
+
+    # -- features ------------------------------------------------------------
+    def phi(self, Xc):
+        """Feature block ``phi(x)`` for centred rows ``Xc``, shape (rows, n_phi)."""
+        t = self.covariance_type
+        if t == "full":
+            j, k = self.triu
+            return np.hstack([Xc, Xc[:, j] * Xc[:, k]])
+        if t == "tied":
+            Y = Xc @ self.precisions_chol
+            return np.hstack([Xc, np.einsum("ij,ij->i", Y, Y)[:, np.newaxis]])
+        if t == "diag":
+            return np.hstack([Xc, Xc * Xc])
+        return np.hstack([Xc, np.einsum("ij,ij->i", Xc, Xc)[:, np.newaxis]])
+
+
+def _chunk_e_step(design, Xc):
+    """Responsibilities and log p(x_i) for one chunk of centred rows.
+
+    Returns ``phi``, ``resp`` (rows, K) and ``log_prob_norm`` (rows,).
+    """
+    phi = design.phi(Xc)
+    log_prob = phi @ design.W
+    log_prob += design.const
+    top = log_prob.max(axis=1, keepdims=True)
+    top[~np.isfinite(top)] = 0.0
+    log_prob -= top  # log(pi_c N_ic) - max_j log(pi_j N_ij) <= 0
+    np.copyto(log_prob, -np.inf, where=log_prob < LOG_FLUSH)  # flush ~1e-290 and below
+    resp = np.exp(log_prob, out=log_prob)
+    total = resp.sum(axis=1)
+    resp /= total[:, np.newaxis]
+    log_prob_norm = np.log(total) + top[:, 0]
+    return phi, resp, log_prob_norm
+
+
+def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step):
+    """Process rows[0]:rows[1] chunk by chunk; return partial sums."""
+    K = design.W.shape[1]
+    log_prob_norm_sum = 0.0
+    nk = np.zeros(K)
+    S = np.zeros((K, design.W.shape[0])) if want_stats else None
+    for start in range(rows[0], rows[1], step):
+        stop = min(start + step, rows[1])
+        Xc = X[start:stop] - shift
+        phi, resp, log_prob_norm = _chunk_e_step(design, Xc)
+        log_prob_norm_sum += log_prob_norm.sum()
+        if out_log_prob_norm is not None:
+            out_log_prob_norm[start:stop] = log_prob_norm
+        if out_resp is not None:
+            out_resp[start:stop] = resp
+        if want_stats:
+            nk += resp.sum(axis=0)
+            S += resp.T @ phi
+    return log_prob_norm_sum, nk, S
+
+
+@contextmanager
+def single_threaded_blas():
+    """Limit BLAS to one thread (if threadpoolctl is available)."""
+    if threadpool_limits is None:  # pragma: no cover
+        yield
+    else:
+        with threadpool_limits(limits=1, user_api="blas"):
+            yield
+
+
+def n_threads_for(n_samples):
+    """Two threads for large data, one otherwise."""
+    cpus = os.cpu_count() or 1
+    return 2 if (cpus >= 2 and n_samples >= MIN_ROWS_FOR_THREADS) else 1
+
+
+def em_pass(X, shift, design, *, want_stats=True, out_log_prob_norm=None, out_resp=None,
+            step=None, n_threads=None, executor=None):
+    """One pass over ``X``: E-step, and (``want_stats``) the M-step statistics.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        Data, *not* centred (each chunk is centred on the fly, so no copy of X).
+    shift : ndarray of shape (d,)
+        The centre subtracted from every row.
+    design : Design
+    want_stats : bool
+        Also accumulate ``nk`` (K,) and ``S = resp.T @ phi`` (K, n_phi).
+    out_log_prob_norm, out_resp : ndarray, optional
+        If given, receive ``log p(x_i)`` (n,) and the responsibilities (n, K).
+
+    Returns
+    -------
+    log_prob_norm_sum : float
+        :math:`\\sum_i \\log p(x_i)`.
+    nk, S : ndarray or None
+    """
+    n = X.shape[0]
+    if step is None:
+        step = chunk_rows(design.covariance_type, design.n_features, design.W.shape[1])
+    if n_threads is None:
+        n_threads = n_threads_for(n)
+    if n_threads == 1 or executor is None:
+        return _work(X, shift, design, (0, n), want_stats, out_log_prob_norm, out_resp, step)
+    bounds = np.linspace(0, n, n_threads + 1).astype(int)
+    futures = [
+        executor.submit(_work, X, shift, design, (bounds[t], bounds[t + 1]), want_stats,
+                        out_log_prob_norm, out_resp, step)
+        for t in range(n_threads)
+    ]
+    parts = [f.result() for f in futures]  # summed in a fixed order: deterministic
+    log_prob_norm_sum = sum(p[0] for p in parts)
+    nk = sum(p[1] for p in parts)
+    S = sum(p[2] for p in parts) if want_stats else None
+    return log_prob_norm_sum, nk, S
+
+
+def gram(X, shift, step=16384):
+    """:math:`\\sum_i (x_i - s)(x_i - s)^\\top`, chunked (for tied covariances)."""
+    d = X.shape[1]
+    G = np.zeros((d, d))
+    for start in range(0, X.shape[0], step):
+        Xc = X[start:start + step] - shift
+        G += Xc.T @ Xc
+    return G
+
+
+def m_step_from_stats(covariance_type, nk_raw, S, n_features, reg_covar, gram_matrix=None):
+    """The M-step of scikit-learn's ``_estimate_gaussian_parameters`` from sums.
+
+    With ``nk = m_c + 10 eps`` (scikit-learn's guard against empty components):
+    ``mu_c = sum_i r_ic x_i / nk`` and, for full covariances,
+
+    .. math::
+
+        \\Sigma_c = \\frac{1}{nk}\\Big[\\sum_i r_{ic} x_i x_i^\\top
+        - \\mu_c s_c^\\top - s_c \\mu_c^\\top + m_c \\mu_c \\mu_c^\\top\\Big]
+        + \\text{reg\\_covar}\\, I, \\qquad s_c = \\sum_i r_{ic} x_i ,
+
+    which equals :math:`\\frac1{nk}\\sum_i r_{ic}(x_i-\\mu_c)(x_i-\\mu_c)^\\top`.
+
+    Returns
+    -------
+    nk, means, covariances  (means in the centred frame)
+    """
+    d = n_features
+    K = nk_raw.shape[0]
+    nk = nk_raw + 10 * np.finfo(float).eps
+    sx = S[:, :d]
+    means = sx / nk[:, np.newaxis]
+    if covariance_type == "full":
+        j, k = np.triu_indices(d)
+        sxx = np.empty((K, d, d))
+        sxx[:, j, k] = S[:, d:]
+        sxx[:, k, j] = S[:, d:]
+        cross = sx[:, :, np.newaxis] * means[:, np.newaxis, :]  # s_c mu_c^T
+        outer = means[:, :, np.newaxis] * means[:, np.newaxis, :]
+        covariances = sxx - cross - np.transpose(cross, (0, 2, 1)) + nk_raw[:, None, None] * outer
+        covariances /= nk[:, np.newaxis, np.newaxis]
+        covariances = 0.5 * (covariances + np.transpose(covariances, (0, 2, 1)))
+        covariances[:, np.arange(d), np.arange(d)] += reg_covar
+    elif covariance_type == "tied":
+        covariances = (gram_matrix - (nk * means.T) @ means) / nk.sum()
+        covariances = 0.5 * (covariances + covariances.T)
+        covariances.flat[:: d + 1] += reg_covar
+    elif covariance_type == "diag":
+        covariances = S[:, d:] / nk[:, np.newaxis] - means**2 + reg_covar
+    else:
+        covariances = (S[:, d] / nk - np.sum(means**2, axis=1)) / d + reg_covar
+    return nk, means, covariances
+
+
+def maybe_executor(n_samples):
+    """A 2-thread pool for large data, else ``None`` (used as a context)."""
+    if n_threads_for(n_samples) > 1:
+        return ThreadPoolExecutor(max_workers=2)
+    return nullcontext()

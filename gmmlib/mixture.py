@@ -1,0 +1,919 @@
+r"""A fast Gaussian mixture estimator with scikit-learn's interface.
+
+:class:`GaussianMixture` fits
+
+.. math:: p(x) = \sum_{c=1}^{K} \pi_c \, \mathcal{N}(x \mid \mu_c, \Sigma_c)
+
+by EM, with scikit-learn 1.9's semantics (same parameters, attributes,
+stopping rule and ``lower_bound_``), plus ``lower_bounds_``: the lower bound
+(mean log-likelihood per sample) after every iteration of the best
+initialisation, which the lessons plot.
+
+Two implementations of one EM iteration live here:
+
+- the *plain path*: per-component functions written like the maths and like
+  scikit-learn's (``_estimate_gaussian_parameters``,
+  ``_estimate_log_gaussian_prob``, ``_estimate_log_prob_resp``);
+- the *fast path* (:mod:`gmmlib._fast`, the default): the E- and M-step fused
+  into one chunked pass, with the log-densities of all components as a single
+  matrix product (exponential-family form). The tests check that both paths
+  agree, and that both agree with scikit-learn.
+
+Covariance shapes, as in scikit-learn:
+
+=========  ============================  =====================================
+type       ``covariances_`` shape         meaning
+=========  ============================  =====================================
+full       (K, d, d)                      one full matrix per component
+tied       (d, d)                         one matrix shared by all components
+diag       (K, d)                         a diagonal per component
+spherical  (K,)                           one variance per component
+=========  ============================  =====================================
+"""
+
+import inspect
+import math
+import numbers
+import sys
+import time
+import warnings
+
+import numpy as np
+
+from . import _fast
+from ._kmeans import kmeans, kmeans_plusplus
+from ._validation import _as_float_array, check_weights
+
+__all__ = ["GaussianMixture", "ConvergenceWarning", "NotFittedError", "collapsed_components"]
+
+COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
+LOG_2PI = math.log(2 * math.pi)
+
+
+class ConvergenceWarning(UserWarning):
+    """EM stopped at ``max_iter`` before the lower bound changed by less than ``tol``."""
+
+
+class NotFittedError(ValueError, AttributeError):
+    """The estimator is used before :meth:`GaussianMixture.fit`."""
+
+
+# ############################################################################
+# Input checks
+
+
+def _check_data(X, name="X", n_features=None, min_samples=1):
+    """Validate data *without copying* float64 input (the caller's array is only read)."""
+    if isinstance(X, np.ndarray) and X.dtype == np.float64:
+        array = X
+    else:
+        array = _as_float_array(X, name)  # a new float64 array, or a clear error
+    if array.ndim != 2:
+        hint = (
+            f" For a single feature use {name}.reshape(-1, 1); for a single sample "
+            f"use {name}.reshape(1, -1)."
+            if array.ndim == 1
+            else ""
+        )
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (n_samples, n_features); received "
+            f"an array with {array.ndim} dimension(s), shape {array.shape}.{hint}"
+        )
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise ValueError(
+            f"{name} must have at least one sample and one feature; received an "
+            f"empty array of shape {array.shape}."
+        )
+    if array.shape[0] < min_samples:
+        raise ValueError(
+            f"{name} must have at least {min_samples} samples; received "
+            f"{array.shape[0]}."
+        )
+    # min/max propagate NaN and show inf, without an (n, d) temporary
+    if not (np.isfinite(array.min()) and np.isfinite(array.max())):
+        bad = ~np.isfinite(array)
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        kind = "NaN" if np.isnan(array).any() else "inf"
+        raise ValueError(
+            f"{name} must contain only finite numbers; received {int(bad.sum())} "
+            f"non-finite value(s) ({kind}), the first at index {first}. Remove or "
+            f"impute those rows before fitting."
+        )
+    if n_features is not None and array.shape[1] != n_features:
+        raise ValueError(
+            f"{name} has {array.shape[1]} feature(s), but this GaussianMixture was "
+            f"fitted with {n_features}; pass data with the same columns as in fit."
+        )
+    return array
+
+
+def _check_int(value, name, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(
+            f"{name} must be an integer >= {minimum}; received {value!r} of type "
+            f"{type(value).__name__}."
+        )
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; received {value}.")
+    return int(value)
+
+
+def _check_real(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(
+            f"{name} must be a finite real number >= 0; received {value!r}."
+        )
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0; received {value}.")
+    return float(value)
+
+
+def _check_choice(value, name, choices):
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(
+            f"{name} must be one of {', '.join(repr(c) for c in choices)}; "
+            f"received {value!r}."
+        )
+    return value
+
+
+def _check_random_state(random_state):
+    """None (NumPy's global RandomState), an int seed, or a RandomState."""
+    if random_state is None:
+        return np.random.mtrand._rand
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        return np.random.RandomState(int(random_state))
+    if isinstance(random_state, np.random.RandomState):
+        return random_state
+    raise ValueError(
+        f"random_state must be None, an int or a numpy.random.RandomState; received "
+        f"{random_state!r}. Use an int such as random_state=0 for reproducible fits."
+    )
+
+
+def _precision_shape(covariance_type, n_components, n_features):
+    return {
+        "full": (n_components, n_features, n_features),
+        "tied": (n_features, n_features),
+        "diag": (n_components, n_features),
+        "spherical": (n_components,),
+    }[covariance_type]
+
+
+def _check_precision_matrix(precision, name):
+    if not np.allclose(precision, precision.T, rtol=1e-5, atol=1e-8):
+        raise ValueError(
+            f"{name} must be symmetric; received a matrix whose largest asymmetry "
+            f"is {np.abs(precision - precision.T).max():.3g}. Use (P + P.T) / 2."
+        )
+    smallest = np.linalg.eigvalsh(precision).min()
+    if not smallest > 0:
+        raise ValueError(
+            f"{name} must be positive definite (a precision is the inverse of a "
+            f"covariance); received a matrix with smallest eigenvalue {smallest:.3g}."
+        )
+
+
+def _check_precisions(precisions, covariance_type, n_components, n_features):
+    """Validate ``precisions_init`` (shape depends on ``covariance_type``)."""
+    precisions = _as_float_array(precisions, "precisions_init")
+    expected = _precision_shape(covariance_type, n_components, n_features)
+    if precisions.shape != expected:
+        raise ValueError(
+            f"precisions_init must have shape {expected} for covariance_type="
+            f"'{covariance_type}' (n_components={n_components}, n_features="
+            f"{n_features}); received shape {precisions.shape}."
+        )
+    if not np.isfinite(precisions).all():
+        raise ValueError("precisions_init must contain only finite numbers.")
+    if covariance_type == "full":
+        for c in range(n_components):
+            _check_precision_matrix(precisions[c], f"precisions_init[{c}]")
+    elif covariance_type == "tied":
+        _check_precision_matrix(precisions, "precisions_init")
+    elif (precisions <= 0).any():
+        c = int(np.argwhere(precisions <= 0)[0][0])
+        raise ValueError(
+            f"precisions_init must be positive for covariance_type='{covariance_type}'"
+            f"; received {precisions.min():.6g} (component {c})."
+        )
+    return precisions
+
+
+# ############################################################################
+# The plain path: one component at a time, written like the maths
+
+
+def _estimate_gaussian_covariances_full(resp, X, nk, means, reg_covar):
+    r""":math:`\Sigma_c = \frac{1}{m_c}\sum_i r_{ic}(x_i-\mu_c)(x_i-\mu_c)^\top + \text{reg}\,I`."""
+    K, d = means.shape
+    covariances = np.empty((K, d, d))
+    for c in range(K):
+        diff = X - means[c]
+        covariances[c] = (resp[:, c] * diff.T) @ diff / nk[c]
+        covariances[c].flat[:: d + 1] += reg_covar
+    return covariances
+
+
+def _estimate_gaussian_covariances_tied(resp, X, nk, means, reg_covar):
+    r""":math:`\Sigma = \frac1n\big(X^\top X - \sum_c m_c \mu_c\mu_c^\top\big) + \text{reg}\,I`."""
+    d = X.shape[1]
+    covariance = (X.T @ X - (nk * means.T) @ means) / nk.sum()
+    covariance.flat[:: d + 1] += reg_covar
+    return covariance
+
+
+def _estimate_gaussian_covariances_diag(resp, X, nk, means, reg_covar):
+    r""":math:`\sigma^2_{cj} = \frac{1}{m_c}\sum_i r_{ic} x_{ij}^2 - \mu_{cj}^2 + \text{reg}`."""
+    return resp.T @ (X * X) / nk[:, np.newaxis] - means**2 + reg_covar
+
+
+def _estimate_gaussian_covariances_spherical(resp, X, nk, means, reg_covar):
+    r""":math:`\sigma^2_c = \frac1d \sum_j \sigma^2_{cj}` (the mean of the diagonal variances)."""
+    return _estimate_gaussian_covariances_diag(resp, X, nk, means, reg_covar).mean(axis=1)
+
+
+def _estimate_gaussian_parameters(X, resp, reg_covar, covariance_type):
+    r"""M-step statistics: :math:`m_c = \sum_i r_{ic} + 10\epsilon`, :math:`\mu_c`, :math:`\Sigma_c`.
+
+    Returns
+    -------
+    nk : ndarray of shape (K,)
+    means : ndarray of shape (K, d)
+    covariances : ndarray, shape depends on ``covariance_type``
+    """
+    nk = resp.sum(axis=0) + 10 * np.finfo(float).eps  # no division by 0 for an empty component
+    means = resp.T @ X / nk[:, np.newaxis]
+    estimate = {
+        "full": _estimate_gaussian_covariances_full,
+        "tied": _estimate_gaussian_covariances_tied,
+        "diag": _estimate_gaussian_covariances_diag,
+        "spherical": _estimate_gaussian_covariances_spherical,
+    }[covariance_type]
+    return nk, means, estimate(resp, X, nk, means, reg_covar)
+
+
+def _not_positive_definite(c, covariance_type, detail, reg_covar):
+    who = "the tied covariance" if c is None else f"component {c}"
+    return ValueError(
+        f"EM failed: {who} (covariance_type='{covariance_type}') has a covariance "
+        f"that is not positive definite ({detail}). Its samples have collapsed onto "
+        f"a point or a line (singleton or collinear samples, or repeated values), so "
+        f"the Gaussian density is undefined. Try: increase reg_covar (now "
+        f"{reg_covar:g}; e.g. 1e-6 times the data's variance or more), decrease "
+        f"n_components, or rescale/standardise the features."
+    )
+
+
+def _compute_precision_cholesky(covariances, covariance_type, reg_covar=0.0):
+    r"""Cholesky factors ``U`` of the precisions, :math:`\Sigma^{-1} = U U^\top`.
+
+    With :math:`\Sigma = L L^\top`: :math:`U = L^{-\top}` (upper triangular), so
+    :math:`(x-\mu)^\top\Sigma^{-1}(x-\mu) = \lVert (x-\mu)^\top U \rVert^2`.
+    Raises a ``ValueError`` naming the component if a covariance is not
+    positive definite.
+    """
+    if covariance_type in ("full", "tied"):
+        stack = covariances if covariance_type == "full" else covariances[np.newaxis]
+        d = stack.shape[-1]
+        precisions_chol = np.empty_like(stack)
+        for c, covariance in enumerate(stack):
+            try:
+                L = np.linalg.cholesky(covariance)
+            except np.linalg.LinAlgError:
+                smallest = np.linalg.eigvalsh(covariance).min()
+                name = c if covariance_type == "full" else None
+                raise _not_positive_definite(
+                    name, covariance_type, f"smallest eigenvalue {smallest:.3g}", reg_covar
+                ) from None
+            precisions_chol[c] = np.linalg.solve(L, np.eye(d)).T
+        return precisions_chol if covariance_type == "full" else precisions_chol[0]
+    if (covariances <= 0).any():
+        c = int(np.argwhere(covariances <= 0)[0][0])
+        raise _not_positive_definite(
+            c, covariance_type, f"variance {covariances.min():.3g}", reg_covar
+        )
+    return 1.0 / np.sqrt(covariances)
+
+
+def _precision_cholesky_from_precisions(precisions, covariance_type):
+    r"""``U`` with :math:`\Lambda = U U^\top`, U upper triangular (flip, Cholesky, flip)."""
+    if covariance_type == "full":
+        return np.stack([np.linalg.cholesky(p[::-1, ::-1])[::-1, ::-1] for p in precisions])
+    if covariance_type == "tied":
+        return np.linalg.cholesky(precisions[::-1, ::-1])[::-1, ::-1]
+    return np.sqrt(precisions)
+
+
+def _covariances_from_precision_cholesky(precisions_chol, covariance_type):
+    r""":math:`\Sigma = (U U^\top)^{-1}`."""
+    if covariance_type == "full":
+        return np.stack([np.linalg.inv(U @ U.T) for U in precisions_chol])
+    if covariance_type == "tied":
+        return np.linalg.inv(precisions_chol @ precisions_chol.T)
+    return 1.0 / precisions_chol**2
+
+
+def _precisions_from_cholesky(precisions_chol, covariance_type):
+    if covariance_type == "full":
+        return precisions_chol @ np.transpose(precisions_chol, (0, 2, 1))
+    if covariance_type == "tied":
+        return precisions_chol @ precisions_chol.T
+    return precisions_chol**2
+
+
+def _log_det_cholesky(precisions_chol, covariance_type, n_features):
+    r""":math:`\log|U| = -\tfrac12\log|\Sigma|`, from the diagonal of the Cholesky factor."""
+    if covariance_type == "full":
+        return np.log(np.diagonal(precisions_chol, axis1=1, axis2=2)).sum(axis=1)
+    if covariance_type == "tied":
+        return np.log(np.diagonal(precisions_chol)).sum()
+    if covariance_type == "diag":
+        return np.log(precisions_chol).sum(axis=1)
+    return n_features * np.log(precisions_chol)
+
+
+def _estimate_log_gaussian_prob(X, means, precisions_chol, covariance_type):
+    r""":math:`\log\mathcal{N}(x_i\mid\mu_c,\Sigma_c)`, shape (n, K), one component at a time.
+
+    .. math::
+
+        \log\mathcal{N}(x \mid \mu, \Sigma) = -\tfrac12\big[d\log 2\pi
+        + \lVert (x-\mu)^\top U\rVert^2\big] + \log|U|
+    """
+    n, d = X.shape
+    K = means.shape[0]
+    log_det = _log_det_cholesky(precisions_chol, covariance_type, d)
+    mahalanobis_sq = np.empty((n, K))
+    for c in range(K):
+        if covariance_type == "full":
+            y = (X - means[c]) @ precisions_chol[c]
+        elif covariance_type == "tied":
+            y = (X - means[c]) @ precisions_chol
+        elif covariance_type == "diag":
+            y = (X - means[c]) * precisions_chol[c]
+        else:
+            y = (X - means[c]) * precisions_chol[c]
+        mahalanobis_sq[:, c] = np.sum(y**2, axis=1)
+    # -1/2 log|Sigma| = +log|U| because Sigma^{-1} = U U^T
+    return -0.5 * (d * LOG_2PI + mahalanobis_sq) + log_det
+
+
+def _logsumexp_rows(a):
+    top = a.max(axis=1, keepdims=True)
+    top[~np.isfinite(top)] = 0.0
+    with np.errstate(divide="ignore"):
+        return np.log(np.exp(a - top).sum(axis=1)) + top[:, 0]
+
+
+def _estimate_log_prob_resp(X, weights, means, precisions_chol, covariance_type):
+    r"""E-step: :math:`\log p(x_i)` (n,) and :math:`\log r_{ic}` (n, K), by log-sum-exp."""
+    with np.errstate(divide="ignore"):
+        weighted_log_prob = np.log(weights) + _estimate_log_gaussian_prob(
+            X, means, precisions_chol, covariance_type
+        )
+    log_prob_norm = _logsumexp_rows(weighted_log_prob)
+    with np.errstate(under="ignore"):
+        log_resp = weighted_log_prob - log_prob_norm[:, np.newaxis]
+    return log_prob_norm, log_resp
+
+
+# ############################################################################
+# The estimator
+
+
+class GaussianMixture:
+    r"""Gaussian mixture fitted by EM, with scikit-learn's interface.
+
+    .. math:: p(x) = \sum_{c=1}^{K} \pi_c \, \mathcal{N}(x \mid \mu_c, \Sigma_c)
+
+    Parameters
+    ----------
+    n_components : int, default 1
+        Number of components ``K``.
+    covariance_type : {'full', 'tied', 'diag', 'spherical'}, default 'full'
+        Shape of the covariances (see the module docstring).
+    tol : float, default 1e-3
+        EM stops when the lower bound (mean log-likelihood per sample) changes
+        by less than ``tol`` in one iteration.
+    reg_covar : float, default 1e-6
+        Added to the diagonal of every covariance, to keep it positive definite.
+    max_iter : int, default 100
+        Number of EM iterations per initialisation.
+    n_init : int, default 1
+        Number of initialisations; the one with the largest lower bound is kept.
+    init_params : {'kmeans', 'k-means++', 'random', 'random_from_data'}, default 'kmeans'
+        How the initial responsibilities are chosen: labels of k-means; one
+        sample per component by k-means++ seeding; uniform random; one random
+        sample per component.
+    weights_init : array-like of shape (K,), optional
+    means_init : array-like of shape (K, d), optional
+    precisions_init : array-like, optional
+        Initial precisions (inverse covariances), shaped like ``covariances_``.
+        If all three ``*_init`` are given, ``init_params`` is not used.
+    random_state : None, int or numpy.random.RandomState
+    warm_start : bool, default False
+        If True, every ``fit`` after the first starts from the previous
+        solution (and ``n_init`` is ignored).
+    verbose : int, default 0
+        1 prints the initialisations, 2 also the lower bound every 10 iterations.
+
+    Attributes
+    ----------
+    weights_ : ndarray of shape (K,)
+    means_ : ndarray of shape (K, d)
+    covariances_, precisions_, precisions_cholesky_ : ndarray
+    converged_ : bool
+    n_iter_ : int
+    lower_bound_ : float
+        Lower bound (mean log-likelihood per sample, from the last E-step) of
+        the best initialisation.
+    lower_bounds_ : list of float
+        The lower bound after each iteration of the best initialisation.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from gmmlib import datasets
+    >>> X = datasets.old_faithful()
+    >>> gm = GaussianMixture(2, random_state=0).fit(X)
+    >>> gm.means_.round(1)
+    array([[ 4.3, 80. ],
+           [ 2. , 54.5]])
+    """
+
+    #: "fast" (fused chunked pass) or "plain" (per-component); tests compare them
+    _engine = "fast"
+
+    def __init__(
+        self,
+        n_components=1,
+        *,
+        covariance_type="full",
+        tol=1e-3,
+        reg_covar=1e-6,
+        max_iter=100,
+        n_init=1,
+        init_params="kmeans",
+        weights_init=None,
+        means_init=None,
+        precisions_init=None,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+    ):
+        self.n_components = n_components
+        self.covariance_type = covariance_type
+        self.tol = tol
+        self.reg_covar = reg_covar
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.init_params = init_params
+        self.weights_init = weights_init
+        self.means_init = means_init
+        self.precisions_init = precisions_init
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+
+    # -- get_params / set_params / repr --------------------------------------
+    @classmethod
+    def _param_names(cls):
+        signature = inspect.signature(cls.__init__)
+        return sorted(p for p in signature.parameters if p != "self")
+
+    def get_params(self, deep=True):
+        """Parameters of this estimator (the arguments of ``__init__``), as a dict."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params):
+        """Set parameters by name; returns ``self``. Unknown names raise ``ValueError``."""
+        valid = self._param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator GaussianMixture. "
+                    f"Valid parameters are: {valid}."
+                )
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self):
+        parameters = inspect.signature(type(self).__init__).parameters
+        changed = []
+        for name, parameter in parameters.items():
+            if name == "self":
+                continue
+            value, default = getattr(self, name), parameter.default
+            is_default = value is default or (
+                not isinstance(value, np.ndarray) and type(value) is type(default) and value == default
+            )
+            if not is_default:
+                changed.append(f"{name}={value!r}")
+        return f"GaussianMixture({', '.join(changed)})"
+
+    # -- validation -----------------------------------------------------------
+    def _check_parameters(self, X):
+        """Validate the hyper-parameters and ``*_init`` arrays (copies, never the caller's)."""
+        K = _check_int(self.n_components, "n_components", 1)
+        _check_choice(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
+        _check_real(self.tol, "tol")
+        _check_real(self.reg_covar, "reg_covar")
+        _check_int(self.max_iter, "max_iter", 0)
+        _check_int(self.n_init, "n_init", 1)
+        _check_choice(self.init_params, "init_params", INIT_PARAMS)
+        _check_int(self.verbose, "verbose", 0)
+        if not isinstance(self.warm_start, (bool, np.bool_)):
+            raise ValueError(f"warm_start must be True or False; received {self.warm_start!r}.")
+        n, d = X.shape
+        if n < K:
+            raise ValueError(
+                f"X has {n} samples but n_components={K}: a mixture needs at least as "
+                f"many samples as components (n_samples >= n_components). Use fewer "
+                f"components or more data."
+            )
+        weights = means = precisions = None
+        if self.weights_init is not None:
+            weights = check_weights(self.weights_init, K, name="weights_init")
+            if (weights > 1).any():
+                raise ValueError(f"weights_init must lie in [0, 1]; received max {weights.max():.6g}.")
+        if self.means_init is not None:
+            means = _as_float_array(self.means_init, "means_init")
+            if means.shape != (K, d):
+                raise ValueError(
+                    f"means_init must have shape (n_components, n_features) = ({K}, {d}); "
+                    f"received shape {means.shape}."
+                )
+            if not np.isfinite(means).all():
+                raise ValueError("means_init must contain only finite numbers.")
+        if self.precisions_init is not None:
+            precisions = _check_precisions(self.precisions_init, self.covariance_type, K, d)
+        return weights, means, precisions
+
+    def _check_is_fitted(self):
+        if not hasattr(self, "precisions_cholesky_"):
+            raise NotFittedError(
+                "This GaussianMixture instance is not fitted yet. Call fit(X) before "
+                "using predict, predict_proba, score, score_samples, sample, bic or aic."
+            )
+
+    # -- initialisation -------------------------------------------------------
+    def _initial_resp(self, X, random_state):
+        n, K = X.shape[0], self.n_components
+        if self.init_params == "kmeans":
+            labels, _ = kmeans(X, K, random_state)
+            resp = np.zeros((n, K))
+            resp[np.arange(n), labels] = 1
+        elif self.init_params == "random":
+            resp = random_state.uniform(size=(n, K))
+            resp /= resp.sum(axis=1)[:, np.newaxis]
+        elif self.init_params == "random_from_data":
+            resp = np.zeros((n, K))
+            indices = random_state.choice(n, size=K, replace=False)
+            resp[indices, np.arange(K)] = 1
+        else:  # k-means++
+            resp = np.zeros((n, K))
+            _, indices = kmeans_plusplus(X, K, random_state)
+            resp[indices, np.arange(K)] = 1
+        return resp
+
+    def _initialize(self, X, random_state, inits):
+        """Initial (weights, means, covariances, precisions_chol); covariances may be None."""
+        weights_init, means_init, precisions_init = inits
+        covariances = None
+        if weights_init is None or means_init is None or precisions_init is None:
+            resp = self._initial_resp(X, random_state)
+            nk, means, covariances = _estimate_gaussian_parameters(
+                X, resp, self.reg_covar, self.covariance_type
+            )
+            weights = nk / X.shape[0]
+        weights = weights if weights_init is None else weights_init
+        means = means if means_init is None else means_init
+        if precisions_init is None:
+            precisions_chol = _compute_precision_cholesky(
+                covariances, self.covariance_type, self.reg_covar
+            )
+        else:
+            precisions_chol = _precision_cholesky_from_precisions(
+                precisions_init, self.covariance_type
+            )
+            covariances = None
+        return weights, means, covariances, precisions_chol
+
+    # -- one EM iteration, two ways -------------------------------------------
+    def _em_iteration_plain(self, X, state, context):
+        weights, means, _, precisions_chol = state
+        log_prob_norm, log_resp = _estimate_log_prob_resp(
+            X, weights, means, precisions_chol, self.covariance_type
+        )
+        nk, means, covariances = _estimate_gaussian_parameters(
+            X, np.exp(log_resp), self.reg_covar, self.covariance_type
+        )
+        weights = nk / nk.sum()
+        precisions_chol = _compute_precision_cholesky(
+            covariances, self.covariance_type, self.reg_covar
+        )
+        return float(np.mean(log_prob_norm)), (weights, means, covariances, precisions_chol)
+
+    def _em_iteration_fast(self, X, state, context):
+        weights, means, _, precisions_chol = state
+        shift, executor, gram_matrix = context
+        design = _fast.Design(self.covariance_type, weights, means - shift, precisions_chol)
+        if design.kappa > _fast.KAPPA_MAX:  # extremely separated components: plain path
+            return self._em_iteration_plain(X, state, context)
+        log_prob_norm_sum, nk_raw, S = _fast.em_pass(X, shift, design, executor=executor)
+        nk, means_c, covariances = _fast.m_step_from_stats(
+            self.covariance_type, nk_raw, S, X.shape[1], self.reg_covar, gram_matrix
+        )
+        weights = nk / nk.sum()
+        precisions_chol = _compute_precision_cholesky(
+            covariances, self.covariance_type, self.reg_covar
+        )
+        state = (weights, means_c + shift, covariances, precisions_chol)
+        return log_prob_norm_sum / X.shape[0], state
+
+    # -- fit ------------------------------------------------------------------
+    def fit(self, X, y=None):
+        """Estimate the parameters by EM (``n_init`` initialisations, keep the best).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        self._fit(X)
+        return self
+
+    def fit_predict(self, X, y=None):
+        """Fit, then return the most probable component of each sample, shape (n,)."""
+        X = self._fit(X)
+        return self.predict(X)
+
+    def _fit(self, X):
+        X = _check_data(X, min_samples=2)
+        inits = self._check_parameters(X)
+        do_init = not (self.warm_start and hasattr(self, "converged_"))
+        n_init = self.n_init if do_init else 1
+        random_state = _check_random_state(self.random_state)
+        iterate = self._em_iteration_fast if self._engine == "fast" else self._em_iteration_plain
+
+        best = None
+        max_lower_bound = -np.inf
+        self.converged_ = False
+        with _fast.single_threaded_blas(), _fast.maybe_executor(X.shape[0]) as executor:
+            shift = X.mean(axis=0)
+            gram_matrix = _fast.gram(X, shift) if self.covariance_type == "tied" else None
+            context = (shift, executor, gram_matrix)
+            for init in range(n_init):
+                self._print_verbose_init_begin(init)
+                if do_init:
+                    state = self._initialize(X, random_state, inits)
+                else:
+                    state = (self.weights_, self.means_, self.covariances_, self.precisions_cholesky_)
+                lower_bound = -np.inf if do_init else self.lower_bound_
+                lower_bounds = []
+                converged = False
+                n_iter = 0
+                for n_iter in range(1, self.max_iter + 1):
+                    previous = lower_bound
+                    try:
+                        lower_bound, state = iterate(X, state, context)
+                    except ValueError as exc:
+                        raise ValueError(
+                            f"{exc} (initialisation {init}, EM iteration {n_iter})"
+                        ) from None
+                    lower_bounds.append(lower_bound)
+                    change = lower_bound - previous
+                    self._print_verbose_iter_end(n_iter, change)
+                    if abs(change) < self.tol:
+                        converged = True
+                        break
+                if self.max_iter > 0:
+                    self._print_verbose_init_end(lower_bound, converged)
+                if self.max_iter == 0:  # as scikit-learn: keep the last initialisation
+                    best = (state, 0, [])
+                elif best is None or lower_bound > max_lower_bound:
+                    max_lower_bound = lower_bound
+                    best = (state, n_iter, lower_bounds)
+                    self.converged_ = converged
+
+        if not self.converged_ and self.max_iter > 0:
+            warnings.warn(
+                f"Best performing initialisation did not converge: the lower bound "
+                f"still changed by more than tol={self.tol:g} after max_iter="
+                f"{self.max_iter} iterations. Try increasing max_iter or tol, another "
+                f"initialisation (init_params, n_init, random_state), or check for "
+                f"degenerate data (increase reg_covar, use fewer components, rescale).",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        (weights, means, covariances, precisions_chol), n_iter, lower_bounds = best
+        if covariances is None:  # max_iter=0 with precisions_init
+            covariances = _covariances_from_precision_cholesky(precisions_chol, self.covariance_type)
+        self.weights_ = weights
+        self.means_ = means
+        self.covariances_ = covariances
+        self.precisions_cholesky_ = precisions_chol
+        self.precisions_ = _precisions_from_cholesky(precisions_chol, self.covariance_type)
+        self.n_iter_ = n_iter
+        self.lower_bound_ = max_lower_bound
+        self.lower_bounds_ = [float(b) for b in lower_bounds]
+        self.n_features_in_ = X.shape[1]
+        return X
+
+    # -- verbose output (scikit-learn's format) --------------------------------
+    def _print_verbose_init_begin(self, init):
+        if self.verbose == 1:
+            print(f"Initialization {init}")
+        elif self.verbose >= 2:
+            print(f"Initialization {init}")
+            self._init_time = self._iter_time = time.time()
+
+    def _print_verbose_iter_end(self, n_iter, change):
+        if self.verbose == 1 and n_iter % 10 == 0:
+            print(f"  Iteration {n_iter}")
+        elif self.verbose >= 2 and n_iter % 10 == 0:
+            now = time.time()
+            print(f"  Iteration {n_iter}\t time lapse {now - self._iter_time:.5f}s\t ll change {change:.5f}")
+            self._iter_time = now
+
+    def _print_verbose_init_end(self, lower_bound, converged):
+        word = "converged" if converged else "did not converge"
+        if self.verbose == 1:
+            print(f"Initialization {word}.")
+        elif self.verbose >= 2:
+            elapsed = time.time() - self._init_time
+            print(f"Initialization {word}. time lapse {elapsed:.5f}s\t lower bound {lower_bound:.5f}.")
+        sys.stdout.flush()
+
+    # -- using a fitted model -------------------------------------------------
+    def _check_predict_X(self, X):
+        self._check_is_fitted()
+        return _check_data(X, n_features=self.means_.shape[1])
+
+    def _pass(self, X, out_log_prob_norm=None, out_resp=None):
+        """E-step only, on the fast path (or the plain one)."""
+        shift = X.mean(axis=0)
+        design = _fast.Design(
+            self.covariance_type, self.weights_, self.means_ - shift, self.precisions_cholesky_
+        )
+        if self._engine == "plain" or design.kappa > _fast.KAPPA_MAX:
+            log_prob_norm, log_resp = _estimate_log_prob_resp(
+                X, self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type
+            )
+            if out_log_prob_norm is not None:
+                out_log_prob_norm[:] = log_prob_norm
+            if out_resp is not None:
+                out_resp[:] = np.exp(log_resp)
+            return
+        with _fast.single_threaded_blas(), _fast.maybe_executor(X.shape[0]) as executor:
+            _fast.em_pass(X, shift, design, want_stats=False, executor=executor,
+                          out_log_prob_norm=out_log_prob_norm, out_resp=out_resp)
+
+    def score_samples(self, X):
+        r"""Log-density of each sample, :math:`\log p(x_i)`, shape (n,)."""
+        X = self._check_predict_X(X)
+        out = np.empty(X.shape[0])
+        self._pass(X, out_log_prob_norm=out)
+        return out
+
+    def score(self, X, y=None):
+        """Mean log-likelihood per sample (float)."""
+        return float(np.mean(self.score_samples(X)))
+
+    def predict_proba(self, X):
+        r"""Responsibilities :math:`r_{ic}`, shape (n, K): rows sum to 1."""
+        X = self._check_predict_X(X)
+        out = np.empty((X.shape[0], self.n_components))
+        self._pass(X, out_resp=out)
+        return out
+
+    def predict(self, X):
+        """Most probable component of each sample, shape (n,)."""
+        return np.argmax(self.predict_proba(X), axis=1)
+
+    def sample(self, n_samples=1):
+        """Draw samples from the fitted mixture (same draws as scikit-learn for a seed).
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, d)
+        y : ndarray of shape (n_samples,)
+            The component of each sample (samples are grouped by component).
+        """
+        self._check_is_fitted()
+        _check_int(n_samples, "n_samples", 1)
+        d = self.means_.shape[1]
+        rng = _check_random_state(self.random_state)
+        counts = rng.multinomial(n_samples, self.weights_)
+        if self.covariance_type == "full":
+            parts = [rng.multivariate_normal(m, S, int(k)) for m, S, k in zip(self.means_, self.covariances_, counts)]
+        elif self.covariance_type == "tied":
+            parts = [rng.multivariate_normal(m, self.covariances_, int(k)) for m, k in zip(self.means_, counts)]
+        else:
+            parts = [
+                m + rng.standard_normal(size=(k, d)) * np.sqrt(v)
+                for m, v, k in zip(self.means_, self.covariances_, counts)
+            ]
+        labels = np.concatenate([np.full(k, c, dtype=int) for c, k in enumerate(counts)])
+        return np.vstack(parts), labels
+
+    def _n_parameters(self):
+        """Number of free parameters: means, covariances and K - 1 weights."""
+        K, d = self.means_.shape
+        covariance_params = {
+            "full": K * d * (d + 1) / 2,
+            "tied": d * (d + 1) / 2,
+            "diag": K * d,
+            "spherical": K,
+        }[self.covariance_type]
+        return int(covariance_params + K * d + K - 1)
+
+    def bic(self, X):
+        r"""Bayesian information criterion :math:`-2\log L + p\log n` (lower is better)."""
+        X = self._check_predict_X(X)
+        return -2 * self.score(X) * X.shape[0] + self._n_parameters() * math.log(X.shape[0])
+
+    def aic(self, X):
+        r"""Akaike information criterion :math:`-2\log L + 2p` (lower is better)."""
+        X = self._check_predict_X(X)
+        return -2 * self.score(X) * X.shape[0] + 2 * self._n_parameters()
+
+
+# ############################################################################
+# Diagnostics
+
+
+def _feature_variances(gm):
+    """Variance of every component along every feature, shape (K, d)."""
+    K, d = gm.means_.shape
+    covariances = np.asarray(gm.covariances_)
+    if gm.covariance_type == "full":
+        return np.diagonal(covariances, axis1=1, axis2=2).copy()
+    if gm.covariance_type == "tied":
+        return np.tile(np.diagonal(covariances), (K, 1))
+    if gm.covariance_type == "diag":
+        return covariances.copy()
+    return np.repeat(covariances[:, np.newaxis], d, axis=1)
+
+
+def collapsed_components(gm, X, *, variance_factor=10.0, min_samples=2):
+    r"""Indices of components that collapsed onto (nearly) one value of a feature.
+
+    EM can "cheat": when several samples share exactly the same value of a
+    feature (Old Faithful's waiting times are whole minutes), a component can
+    sit on those samples with a variance along that feature shrinking towards
+    0, so its density -- and the likelihood -- grows without bound. Only
+    ``reg_covar`` stops it. Such a component describes a rounding artefact,
+    not a cluster.
+
+    Criterion: component ``c`` is reported if for some feature ``j``
+
+    1. its variance is at the regularisation floor,
+       :math:`\Sigma_{c,jj} \le \text{variance\_factor} \cdot \text{reg\_covar}`
+       (with ``reg_covar`` the fitted model's; for reg_covar = 0 the floor is
+       :math:`10^{-12}` times the variance of feature ``j`` in ``X``), and
+    2. at least ``min_samples`` samples of ``X`` are assigned to ``c``
+       (``gm.predict``) *and* lie within :math:`3\sqrt{\Sigma_{c,jj}}` of
+       :math:`\mu_{c,j}` along ``j`` -- i.e. they share (almost) one value.
+
+    For ``covariance_type='full'`` and ``'tied'`` the diagonal of the covariance
+    is used (variance along each feature axis).
+
+    Parameters
+    ----------
+    gm : GaussianMixture
+        A fitted model (gmmlib's or scikit-learn's).
+    X : array-like of shape (n, d)
+        The data it was fitted on.
+    variance_factor : float, default 10.0
+    min_samples : int, default 2
+
+    Returns
+    -------
+    list of int
+        Sorted component indices (empty if none collapsed).
+    """
+    if not hasattr(gm, "covariances_"):
+        raise NotFittedError("collapsed_components needs a fitted GaussianMixture (call fit first).")
+    X = _check_data(X, n_features=gm.means_.shape[1])
+    _check_int(min_samples, "min_samples", 1)
+    if not (isinstance(variance_factor, numbers.Real) and variance_factor > 0):
+        raise ValueError(f"variance_factor must be a number > 0; received {variance_factor!r}.")
+    variances = _feature_variances(gm)
+    floor = variance_factor * max(float(gm.reg_covar), 0.0) + 1e-12 * X.var(axis=0)
+    labels = gm.predict(X)
+    collapsed = []
+    for c in range(gm.means_.shape[0]):
+        members = X[labels == c]
+        for j in np.flatnonzero(variances[c] <= floor):
+            near = np.abs(members[:, j] - gm.means_[c, j]) <= 3 * np.sqrt(variances[c, j])
+            if near.sum() >= min_samples:
+                collapsed.append(c)
+                break
+    return collapsed

@@ -1,0 +1,601 @@
+r"""SymPy derivations behind lessons 2-4: the density, the E-step and the M-step.
+
+Every helper *returns* a SymPy object (an expression, a matrix or a dict of
+solutions); nothing is printed. The lessons display these objects (so the
+formulas shown are the formulas computed) and check them against
+:mod:`gmmlib.core` and the seed's hand-computed numbers.
+
+Notation (2-D, as in the seed): a point :math:`x = (x_h, x_w)^\top` (height,
+weight), a mean :math:`\mu = (\mu_h, \mu_w)^\top`, a symmetric covariance
+:math:`\Sigma = \begin{bmatrix}\Sigma_{hh} & \Sigma_{hw}\\ \Sigma_{hw} & \Sigma_{ww}\end{bmatrix}`,
+responsibilities :math:`r_{ic}`, effective counts :math:`m_c = \sum_i r_{ic}`.
+
+Symbols are declared ``real`` / ``positive``: it keeps ``solve`` and
+``simplify`` fast (every derivation here takes well under 2 s).
+
+Examples
+--------
+>>> import sympy as sp
+>>> Sigma = 10 * sp.eye(2)
+>>> det_2x2(Sigma), normaliser(Sigma)
+(100, 20*pi)
+>>> quadratic_form(point_symbols(), mean_symbols(), Sigma)
+(-mu_h + x_h)**2/10 + (-mu_w + x_w)**2/10
+"""
+
+import sympy as sp
+
+__all__ = [
+    "latex",
+    "point_symbols",
+    "mean_symbols",
+    "covariance_symbols",
+    "generic_matrix_2x2",
+    "sample_symbols",
+    "mvn_density_general",
+    "det_2x2",
+    "adjugate_inverse_2x2",
+    "quadratic_form",
+    "normaliser",
+    "mvn_density_2d",
+    "log_mvn_density_2d",
+    "integrate_density_2d",
+    "bayes_responsibility",
+    "responsibility_two",
+    "log_odds",
+    "logistic_responsibility",
+    "decision_line",
+    "q_function",
+    "weights_lagrangian",
+    "derive_weights",
+    "derive_mean",
+    "log_mvn_density_precision",
+    "derive_covariance",
+    "weighted_mean",
+    "weighted_scatter",
+]
+
+x_h, x_w, mu_h, mu_w = sp.symbols("x_h x_w mu_h mu_w", real=True)
+Sigma_hh, Sigma_ww = sp.symbols("Sigma_hh Sigma_ww", positive=True)
+Sigma_hw = sp.Symbol("Sigma_hw", real=True)
+
+
+def latex(expr):
+    r"""LaTeX of ``expr`` with terms in the order they were written.
+
+    ``sp.latex`` sorts the terms of a sum (``- \mu_h + x_h``); this keeps
+    ``x_h - \mu_h`` as a reader expects. Use with
+    ``display(Math(latex(expr)))``.
+
+    Examples
+    --------
+    >>> latex(x_h - mu_h)
+    'x_{h} - \\mu_{h}'
+    """
+    return sp.latex(expr, order="none")
+
+
+# ---------------------------------------------------------------------------
+# Symbols
+# ---------------------------------------------------------------------------
+
+
+def point_symbols():
+    """The point :math:`x = (x_h, x_w)^T` as a 2x1 matrix of real symbols.
+
+    >>> point_symbols().T
+    Matrix([[x_h, x_w]])
+    """
+    return sp.Matrix([x_h, x_w])
+
+
+def mean_symbols():
+    r"""The mean :math:`\mu = (\mu_h, \mu_w)^T` as a 2x1 matrix of real symbols."""
+    return sp.Matrix([mu_h, mu_w])
+
+
+def covariance_symbols():
+    r"""A symmetric 2x2 covariance with symbolic entries.
+
+    .. math:: \Sigma = \begin{bmatrix}\Sigma_{hh} & \Sigma_{hw}\\
+              \Sigma_{hw} & \Sigma_{ww}\end{bmatrix}
+
+    The variances are positive, the covariance real.
+    """
+    return sp.Matrix([[Sigma_hh, Sigma_hw], [Sigma_hw, Sigma_ww]])
+
+
+def generic_matrix_2x2():
+    r"""The seed's generic 2x2 matrix :math:`\begin{bmatrix}a & b\\ c & d\end{bmatrix}` (real symbols)."""
+    a, b, c, d = sp.symbols("a b c d", real=True)
+    return sp.Matrix([[a, b], [c, d]])
+
+
+def sample_symbols(n):
+    r"""Symbolic data set of ``n`` 2-D points with weights (responsibilities).
+
+    Returns
+    -------
+    X : sympy.Matrix of shape (n, 2)
+        Row *i* is :math:`(x_{ih}, x_{iw})`, real symbols.
+    r : sympy.Matrix of shape (n, 1)
+        :math:`r_i`, positive symbols: the responsibilities of one component.
+
+    Examples
+    --------
+    >>> X, r = sample_symbols(2)
+    >>> X, r.T
+    (Matrix([
+    [x_1h, x_1w],
+    [x_2h, x_2w]]), Matrix([[r_1, r_2]]))
+    """
+    X = sp.Matrix([sp.symbols(f"x_{i}h x_{i}w", real=True) for i in range(1, n + 1)])
+    r = sp.Matrix(sp.symbols(f"r_1:{n + 1}", positive=True))
+    return X, r
+
+
+# ---------------------------------------------------------------------------
+# Lesson 2: the multivariate normal density
+# ---------------------------------------------------------------------------
+
+
+def mvn_density_general():
+    r"""The d-dimensional normal density with symbolic ``d`` (matrix symbols).
+
+    .. math:: \mathcal{N}(x \mid \mu, \Sigma) = \frac{1}{(2\pi)^{d/2} |\Sigma|^{1/2}}
+              \exp\left(-\tfrac12 (x-\mu)^\top \Sigma^{-1} (x-\mu)\right)
+
+    Built unevaluated so that it displays as written (use :func:`latex`).
+
+    Returns
+    -------
+    density : sympy.Expr
+    d : sympy.Symbol
+        The dimension, a positive integer symbol.
+
+    Examples
+    --------
+    >>> density, d = mvn_density_general()
+    >>> sorted(map(str, density.free_symbols))
+    ['Sigma', 'd', 'mu', 'x']
+    """
+    d = sp.Symbol("d", integer=True, positive=True)
+    x = sp.MatrixSymbol("x", d, 1)
+    mu = sp.MatrixSymbol("mu", d, 1)
+    Sigma = sp.MatrixSymbol("Sigma", d, d)
+    diff = sp.MatAdd(x, -mu, evaluate=False)
+    quad = sp.MatMul(sp.Transpose(diff), Sigma.I, diff, evaluate=False)
+    exponent = sp.MatMul(sp.Rational(-1, 2), quad, evaluate=False)
+    norm = sp.Mul((2 * sp.pi) ** (d / 2), sp.sqrt(sp.Determinant(Sigma)), evaluate=False)
+    density = sp.Mul(sp.Pow(norm, -1, evaluate=False), sp.exp(exponent, evaluate=False),
+                     evaluate=False)
+    return density, d
+
+
+def det_2x2(M):
+    r"""Determinant of a 2x2 matrix by the formula :math:`ad - bc`.
+
+    >>> det_2x2(generic_matrix_2x2())
+    a*d - b*c
+    """
+    return M[0, 0] * M[1, 1] - M[0, 1] * M[1, 0]
+
+
+def adjugate_inverse_2x2(M):
+    r"""Inverse of a 2x2 matrix by the adjugate formula.
+
+    .. math:: \begin{bmatrix}a & b\\ c & d\end{bmatrix}^{-1}
+              = \frac{1}{ad - bc}\begin{bmatrix}d & -b\\ -c & a\end{bmatrix}
+
+    Raises
+    ------
+    ValueError
+        If the determinant is exactly 0 (the matrix is singular).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> adjugate_inverse_2x2(10 * sp.eye(2))
+    Matrix([
+    [1/10,    0],
+    [   0, 1/10]])
+    """
+    det = det_2x2(M)
+    if det == 0:
+        raise ValueError(
+            f"M must be invertible; received {M.tolist()} with determinant ad - bc = 0. "
+            f"A singular covariance has no inverse (lesson 5: add reg_covar * I)."
+        )
+    adjugate = sp.Matrix([[M[1, 1], -M[0, 1]], [-M[1, 0], M[0, 0]]])
+    return adjugate / det
+
+
+def quadratic_form(x, mu, cov):
+    r"""The quadratic form :math:`(x-\mu)^\top \Sigma^{-1} (x-\mu)` of a 2-D point.
+
+    :math:`\Sigma^{-1}` comes from :func:`adjugate_inverse_2x2`.
+
+    Parameters
+    ----------
+    x, mu : sympy.Matrix of shape (2, 1)
+    cov : sympy.Matrix of shape (2, 2)
+
+    Returns
+    -------
+    sympy.Expr
+        A scalar. For :math:`\Sigma = 10 I`:
+        :math:`(x_h-\mu_h)^2/10 + (x_w-\mu_w)^2/10`.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> quadratic_form(sp.Matrix([160, 55]), sp.Matrix([162, 57]), 10 * sp.eye(2))
+    4/5
+    """
+    diff = sp.Matrix(x) - sp.Matrix(mu)
+    inv = adjugate_inverse_2x2(cov)
+    # sum_jk diff_j inv_jk diff_k, written term by term as the seed expands it
+    return (inv[0, 0] * diff[0] ** 2 + (inv[0, 1] + inv[1, 0]) * diff[0] * diff[1]
+            + inv[1, 1] * diff[1] ** 2)
+
+
+def normaliser(cov, d=2):
+    r"""The normalising constant :math:`(2\pi)^{d/2} |\Sigma|^{1/2}`.
+
+    >>> import sympy as sp
+    >>> normaliser(10 * sp.eye(2))
+    20*pi
+    """
+    return (2 * sp.pi) ** sp.Rational(d, 2) * sp.sqrt(det_2x2(cov))
+
+
+def mvn_density_2d(x=None, mu=None, cov=None):
+    r"""The 2-D normal density :math:`\exp(-q/2) / ((2\pi)|\Sigma|^{1/2})`.
+
+    Here :math:`q` is :func:`quadratic_form`. Arguments left as ``None`` are
+    the generic symbols of :func:`point_symbols`, :func:`mean_symbols` and
+    :func:`covariance_symbols`.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> mvn_density_2d(sp.Matrix([160, 55]), sp.Matrix([162, 57]), 10 * sp.eye(2))
+    exp(-2/5)/(20*pi)
+    """
+    x = point_symbols() if x is None else sp.Matrix(x)
+    mu = mean_symbols() if mu is None else sp.Matrix(mu)
+    cov = covariance_symbols() if cov is None else sp.Matrix(cov)
+    return sp.exp(-quadratic_form(x, mu, cov) / 2) / normaliser(cov)
+
+
+def log_mvn_density_2d(x, mu, cov):
+    r"""Log of the 2-D normal density.
+
+    .. math:: \log\mathcal{N}(x \mid \mu, \Sigma) = -\log 2\pi - \tfrac12 \log|\Sigma|
+              - \tfrac12 (x-\mu)^\top \Sigma^{-1} (x-\mu)
+
+    >>> import sympy as sp
+    >>> log_mvn_density_2d(sp.Matrix([160, 55]), sp.Matrix([162, 57]), 10 * sp.eye(2))
+    -log(100)/2 - log(2*pi) - 2/5
+    """
+    cov = sp.Matrix(cov)
+    return (-sp.log(2 * sp.pi) - sp.log(det_2x2(cov)) / 2
+            - quadratic_form(x, mu, cov) / 2)
+
+
+def integrate_density_2d(mu, cov):
+    r"""Integrate the 2-D density over the plane; the answer is 1.
+
+    Substitutes :math:`x = \mu + u` first (integrating with the mean inside
+    the square gives erf expressions that do not simplify to 1), then
+    integrates over :math:`u_h, u_w \in (-\infty, \infty)`.
+
+    Parameters
+    ----------
+    mu : sympy.Matrix of shape (2, 1)
+    cov : sympy.Matrix of shape (2, 2)
+        Numeric, or diagonal with positive symbols.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> integrate_density_2d(sp.Matrix([162, 57]), 10 * sp.eye(2))
+    1
+    """
+    u_h, u_w = sp.symbols("u_h u_w", real=True)
+    mu = sp.Matrix(mu)
+    density = mvn_density_2d(mu + sp.Matrix([u_h, u_w]), mu, cov)
+    return sp.simplify(sp.integrate(density, (u_h, -sp.oo, sp.oo), (u_w, -sp.oo, sp.oo)))
+
+
+# ---------------------------------------------------------------------------
+# Lesson 3: the E-step
+# ---------------------------------------------------------------------------
+
+
+def bayes_responsibility():
+    r"""Bayes' rule for the responsibility of component *c* for point *i*.
+
+    .. math:: r_{ic} = \frac{\pi_c \mathcal{N}_{ic}}{\sum_{j=1}^{K} \pi_j \mathcal{N}_{ij}},
+              \qquad \mathcal{N}_{ic} = \mathcal{N}(x_i \mid \mu_c, \Sigma_c)
+
+    Returns
+    -------
+    r : sympy.Expr
+        With indexed symbols ``pi[c]``, ``N[i, c]`` and a ``Sum`` over ``j``.
+    """
+    i, c, j = sp.symbols("i c j", integer=True, positive=True)
+    K = sp.Symbol("K", integer=True, positive=True)
+    pi = sp.IndexedBase("pi", positive=True)
+    N = sp.IndexedBase(r"\mathcal{N}", positive=True)
+    return pi[c] * N[i, c] / sp.Sum(pi[j] * N[i, j], (j, 1, K))
+
+
+def responsibility_two(pi_1, density_1, pi_2, density_2):
+    r"""Bayes' rule with two components: :math:`r_1 = \pi_1 N_1 / (\pi_1 N_1 + \pi_2 N_2)`.
+
+    >>> import sympy as sp
+    >>> responsibility_two(sp.S.Half, sp.Symbol("N_1"), sp.S.Half, 0)
+    1
+    """
+    return pi_1 * density_1 / (pi_1 * density_1 + pi_2 * density_2)
+
+
+def log_odds(mu_1, mu_2, cov, pi_1=None, pi_2=None, x=None):
+    r"""Log-odds :math:`\log\frac{\pi_1 \mathcal{N}(x|\mu_1,\Sigma)}{\pi_2 \mathcal{N}(x|\mu_2,\Sigma)}` with a shared covariance.
+
+    With equal covariances the quadratic terms in :math:`x` cancel, so the
+    result is linear: :math:`w^\top x + w_0` with
+    :math:`w = \Sigma^{-1}(\mu_1 - \mu_2)` and
+    :math:`w_0 = -\tfrac12\mu_1^\top\Sigma^{-1}\mu_1 + \tfrac12\mu_2^\top\Sigma^{-1}\mu_2
+    + \log(\pi_1/\pi_2)`.
+
+    Parameters
+    ----------
+    mu_1, mu_2 : sympy.Matrix of shape (2, 1)
+    cov : sympy.Matrix of shape (2, 2)
+    pi_1, pi_2 : sympy.Expr, optional
+        Mixing weights; default positive symbols ``pi_1``, ``pi_2``.
+    x : sympy.Matrix of shape (2, 1), optional
+        Default :func:`point_symbols`.
+
+    Returns
+    -------
+    sympy.Expr
+        Expanded and collected in :math:`x_h, x_w`.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> log_odds(sp.Matrix([162, 57]), sp.Matrix([185, 80]), 10 * sp.eye(2),
+    ...          sp.S.Half, sp.S.Half)
+    -23*x_h/10 - 23*x_w/10 + 2783/5
+    """
+    if pi_1 is None or pi_2 is None:
+        pi_1, pi_2 = sp.symbols("pi_1 pi_2", positive=True)
+    x = point_symbols() if x is None else sp.Matrix(x)
+    difference = (log_mvn_density_2d(x, mu_1, cov) - log_mvn_density_2d(x, mu_2, cov)
+                  + sp.log(pi_1) - sp.log(pi_2))
+    return sp.collect(sp.expand(difference), list(x), func=sp.factor)
+
+
+def logistic_responsibility(log_odds_expr):
+    r"""Responsibility of component 1 as the logistic function of the log-odds.
+
+    .. math:: r_1 = \frac{1}{1 + e^{-a}}, \qquad a = \log\frac{\pi_1 N_1}{\pi_2 N_2}
+
+    >>> import sympy as sp
+    >>> logistic_responsibility(sp.Symbol("a"))
+    1/(1 + exp(-a))
+    """
+    return 1 / (1 + sp.exp(-log_odds_expr))
+
+
+def decision_line(log_odds_expr):
+    r"""The line where both components are equally responsible: log-odds = 0, solved for :math:`x_w`.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`x_w` as a function of :math:`x_h`.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> decision_line(log_odds(sp.Matrix([162, 57]), sp.Matrix([185, 80]),
+    ...                        10 * sp.eye(2), sp.S.Half, sp.S.Half))
+    242 - x_h
+    """
+    solutions = sp.solve(sp.Eq(log_odds_expr, 0), x_w)
+    if len(solutions) != 1:
+        raise ValueError(
+            f"log_odds_expr must be linear in x_w with a non-zero coefficient; "
+            f"received {log_odds_expr}, which gives {len(solutions)} solutions for x_w."
+        )
+    return solutions[0]
+
+
+# ---------------------------------------------------------------------------
+# Lesson 4: the Q-function and the M-step
+# ---------------------------------------------------------------------------
+
+
+def q_function(X, resp, weights, means, covariances):
+    r"""The Q-function of a 2-D mixture for fixed responsibilities.
+
+    .. math:: Q(\theta) = \sum_{i=1}^{n} \sum_{c=1}^{K} r_{ic}
+              \left[\log \pi_c + \log \mathcal{N}(x_i \mid \mu_c, \Sigma_c)\right]
+
+    Parameters
+    ----------
+    X : sympy.Matrix of shape (n, 2)
+    resp : sympy.Matrix of shape (n, K)
+    weights : sequence of K expressions
+    means : sequence of K sympy.Matrix of shape (2, 1)
+    covariances : sequence of K sympy.Matrix of shape (2, 2)
+
+    Returns
+    -------
+    sympy.Expr
+    """
+    X, resp = sp.Matrix(X), sp.Matrix(resp)
+    return sp.Add(*[
+        resp[i, c] * (sp.log(weights[c]) + log_mvn_density_2d(X[i, :].T, means[c], covariances[c]))
+        for i in range(X.rows) for c in range(resp.cols)
+    ])
+
+
+def weights_lagrangian(nk):
+    r"""Lagrangian for the mixing weights: :math:`\sum_k m_k \log\pi_k + \lambda(1 - \sum_k \pi_k)`.
+
+    The terms of Q that contain :math:`\pi` are :math:`\sum_k m_k \log \pi_k`;
+    the multiplier :math:`\lambda` enforces :math:`\sum_k \pi_k = 1`.
+
+    Parameters
+    ----------
+    nk : sequence of K expressions
+        Effective counts :math:`m_k`.
+
+    Returns
+    -------
+    lagrangian : sympy.Expr
+    pis : tuple of K positive symbols
+    lam : sympy.Symbol
+    """
+    pis = sp.symbols(f"pi_1:{len(nk) + 1}", positive=True)
+    lam = sp.Symbol("lambda", real=True)
+    lagrangian = (sp.Add(*[m * sp.log(p) for m, p in zip(nk, pis)])
+                  + lam * (1 - sp.Add(*pis)))
+    return lagrangian, pis, lam
+
+
+def derive_weights(nk):
+    r"""Maximise :func:`weights_lagrangian`: the stationary point is :math:`\pi_k = m_k / \sum_j m_j`.
+
+    Returns
+    -------
+    dict
+        ``{pi_k: value, ..., lambda: value}``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> derive_weights([3, 3])
+    {lambda: 6, pi_1: 1/2, pi_2: 1/2}
+    """
+    lagrangian, pis, lam = weights_lagrangian(nk)
+    unknowns = list(pis) + [lam]
+    equations = [sp.diff(lagrangian, v) for v in unknowns]
+    return sp.solve(equations, unknowns, dict=True)[0]
+
+
+def _weighted_log_likelihood(X, r, mu, cov):
+    X, r = sp.Matrix(X), sp.Matrix(r)
+    return sp.Add(*[r[i] * log_mvn_density_2d(X[i, :].T, mu, cov) for i in range(X.rows)])
+
+
+def derive_mean(X, r, cov=None):
+    r"""Set the gradient of :math:`\sum_i r_i \log\mathcal{N}(x_i|\mu,\Sigma)` w.r.t. :math:`\mu` to 0 and solve.
+
+    The solution is the weighted mean :math:`\mu = \sum_i r_i x_i / \sum_i r_i`
+    whatever :math:`\Sigma` is.
+
+    Parameters
+    ----------
+    X : sympy.Matrix of shape (n, 2)
+    r : sympy.Matrix of shape (n, 1)
+        Responsibilities of one component.
+    cov : sympy.Matrix of shape (2, 2), optional
+        Default :func:`covariance_symbols` (a general symmetric covariance).
+
+    Returns
+    -------
+    sympy.Matrix of shape (2, 1)
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> X = sp.Matrix([[160, 55], [165, 60], [170, 65], [180, 75]])
+    >>> derive_mean(X, sp.Matrix([1, 1, 1, 0])).T
+    Matrix([[165, 60]])
+    """
+    cov = covariance_symbols() if cov is None else sp.Matrix(cov)
+    mu = mean_symbols()
+    objective = _weighted_log_likelihood(X, r, mu, cov)
+    gradient = [sp.diff(objective, m) for m in mu]
+    solution = sp.solve(gradient, list(mu), dict=True)[0]
+    return mu.subs(solution).applyfunc(sp.simplify)
+
+
+def log_mvn_density_precision(x, mu, precision):
+    r"""Log-density written with the precision :math:`\Lambda = \Sigma^{-1}`.
+
+    .. math:: \log\mathcal{N} = -\log 2\pi + \tfrac12\log|\Lambda|
+              - \tfrac12 (x-\mu)^\top \Lambda (x-\mu)
+    """
+    diff = sp.Matrix(x) - sp.Matrix(mu)
+    return (-sp.log(2 * sp.pi) + sp.log(det_2x2(precision)) / 2
+            - (diff.T * precision * diff)[0, 0] / 2)
+
+
+def derive_covariance(X, r, mu=None):
+    r"""Derive the covariance update by maximising :math:`\sum_i r_i \log\mathcal{N}(x_i|\mu,\Sigma)`.
+
+    Steps (differentiating w.r.t. the entries of :math:`\Sigma` directly
+    gives rational equations SymPy does not solve in reasonable time):
+
+    1. write the log-density with the precision
+       :math:`\Lambda = \begin{bmatrix}p & q\\ q & s\end{bmatrix}`;
+    2. differentiate w.r.t. :math:`p, q, s` and set to 0;
+    3. substitute :math:`\Lambda = \Sigma^{-1}` (adjugate formula): the
+       equations become linear in :math:`\Sigma_{hh}, \Sigma_{hw}, \Sigma_{ww}`;
+    4. solve.
+
+    The result is the weighted scatter matrix
+    :math:`\Sigma = \frac{1}{m}\sum_i r_i (x_i - \mu)(x_i - \mu)^\top`, :math:`m = \sum_i r_i`
+    (an outer product: a 2x2 matrix).
+
+    Parameters
+    ----------
+    X : sympy.Matrix of shape (n, 2)
+    r : sympy.Matrix of shape (n, 1)
+    mu : sympy.Matrix of shape (2, 1), optional
+        Default :func:`mean_symbols`.
+
+    Returns
+    -------
+    sympy.Matrix of shape (2, 2)
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> X = sp.Matrix([[160, 55], [165, 60], [170, 65]])
+    >>> derive_covariance(X, sp.ones(3, 1), sp.Matrix([165, 60]))
+    Matrix([
+    [50/3, 50/3],
+    [50/3, 50/3]])
+    """
+    mu = mean_symbols() if mu is None else sp.Matrix(mu)
+    p, q, s = sp.symbols("p q s", real=True)
+    precision = sp.Matrix([[p, q], [q, s]])
+    X, r = sp.Matrix(X), sp.Matrix(r)
+    objective = sp.Add(*[r[i] * log_mvn_density_precision(X[i, :].T, mu, precision)
+                         for i in range(X.rows)])
+    cov = covariance_symbols()
+    as_sigma = dict(zip((p, q, s), [adjugate_inverse_2x2(cov)[k] for k in (0, 1, 3)]))
+    equations = [sp.simplify(sp.diff(objective, v).subs(as_sigma)) for v in (p, q, s)]
+    solution = sp.solve(equations, [Sigma_hh, Sigma_hw, Sigma_ww], dict=True)[0]
+    return cov.subs(solution).applyfunc(sp.factor)
+
+
+def weighted_mean(X, r):
+    r"""Closed form :math:`\frac{1}{m}\sum_i r_i x_i` with :math:`m = \sum_i r_i`, shape (2, 1)."""
+    X, r = sp.Matrix(X), sp.Matrix(r)
+    return (X.T * r) / sum(r)
+
+
+def weighted_scatter(X, r, mu):
+    r"""Closed form :math:`\frac{1}{m}\sum_i r_i (x_i-\mu)(x_i-\mu)^\top`, shape (2, 2)."""
+    X, r, mu = sp.Matrix(X), sp.Matrix(r), sp.Matrix(mu)
+    outer = [r[i] * (X[i, :].T - mu) * (X[i, :].T - mu).T for i in range(X.rows)]
+    return sum(outer, sp.zeros(2, 2)) / sum(r)

@@ -1,0 +1,230 @@
+"""Bad input gets a ValueError that names the parameter and what was wrong.
+
+Expected message fragments are written out by hand (never rebuilt from the
+code's own expressions). Every test also checks that the caller's arrays are
+left untouched.
+"""
+
+import copy
+
+import numpy as np
+import pytest
+
+import gmmlib
+from gmmlib import datasets
+from gmmlib.mixture import GaussianMixture
+
+X_GOOD = np.array([[0.0, 1.0], [1.0, 0.5], [2.0, 2.5], [3.0, 1.0], [4.0, 3.0], [5.0, 2.0]])
+
+
+def fit(X=X_GOOD, **kwargs):
+    return GaussianMixture(**{"n_components": 2, "random_state": 0, **kwargs}).fit(X)
+
+
+def with_nan():
+    X = X_GOOD.copy()
+    X[2, 1] = np.nan
+    return X
+
+
+def with_inf():
+    X = X_GOOD.copy()
+    X[4, 0] = -np.inf
+    return X
+
+
+# --------------------------------------------------------------------------
+# X
+
+
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        (with_nan(), r"X must contain only finite numbers; received 1 non-finite value\(s\) \(NaN\), the first at index \(2, 1\)"),
+        (with_inf(), r"X must contain only finite numbers; .*\(inf\), the first at index \(4, 0\)"),
+        (np.arange(6.0), r"X must be a 2-D array .*received an array with 1 dimension\(s\).*reshape\(-1, 1\)"),
+        (np.zeros((2, 3, 2)), r"X must be a 2-D array .*received an array with 3 dimension\(s\), shape \(2, 3, 2\)"),
+        (np.zeros((0, 2)), r"X must have at least one sample and one feature; received an empty array of shape \(0, 2\)"),
+        (np.zeros((4, 0)), r"X must have at least one sample and one feature"),
+        ([[1.0, 2.0], [3.0]], r"X must be an array of numbers; it could not be converted"),
+        ([["a", "b"], ["c", "d"]], r"X must contain real numbers; received an array of dtype <U1"),
+        (np.array([[1, None], [2, 3]], dtype=object), r"X must contain real numbers; received an array of dtype object"),
+        (np.array([[1 + 2j, 0], [0, 1]]), r"X must contain real numbers; received an array of dtype complex128"),
+        (X_GOOD[:1], r"X must have at least 2 samples; received 1"),
+    ],
+    ids=["nan", "inf", "1-D", "3-D", "no rows", "no columns", "ragged", "strings", "object", "complex", "one row"],
+)
+def test_bad_X_in_fit(X, match):
+    snapshot = copy.deepcopy(X)
+    with pytest.raises(ValueError, match=match):
+        fit(X)
+    if isinstance(X, np.ndarray):  # never modified (NaN compares equal here)
+        np.testing.assert_array_equal(X, snapshot)
+    else:
+        assert X == snapshot
+
+
+def test_fewer_samples_than_components():
+    with pytest.raises(ValueError, match=r"X has 6 samples but n_components=7.*n_samples >= n_components"):
+        fit(n_components=7)
+
+
+def test_bad_X_in_predict_and_score():
+    gm = fit()
+    with pytest.raises(ValueError, match=r"X has 3 feature\(s\), but this GaussianMixture was fitted with 2"):
+        gm.predict(np.zeros((4, 3)))
+    for method in (gm.predict, gm.predict_proba, gm.score, gm.score_samples, gm.bic, gm.aic):
+        with pytest.raises(ValueError, match=r"X must contain only finite numbers"):
+            method(with_nan())
+    with pytest.raises(ValueError, match=r"n_samples must be an integer >= 1; received 0"):
+        gm.sample(0)
+
+
+def test_bad_X_in_core_functions():
+    params = datasets.seed_initial_params()
+    with pytest.raises(ValueError, match=r"X must contain only finite numbers.*\(NaN\)"):
+        gmmlib.e_step(with_nan(), params)
+    with pytest.raises(ValueError, match=r"X must be a 2-D array"):
+        gmmlib.mvn_logpdf(np.array([160.0, 55.0]), [162, 57], np.eye(2))
+    with pytest.raises(ValueError, match=r"X has 3 feature\(s\) but params describe 2-dimensional"):
+        gmmlib.log_likelihood(np.zeros((2, 3)), params)
+    with pytest.raises(ValueError, match=r"params must be a gmmlib.GMMParams; received dict"):
+        gmmlib.e_step(X_GOOD, {"weights": [1.0]})
+
+
+# --------------------------------------------------------------------------
+# hyper-parameters
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n_components=0), r"n_components must be an integer >= 1; received 0"),
+        (dict(n_components=-2), r"n_components must be an integer >= 1; received -2"),
+        (dict(n_components=2.5), r"n_components must be an integer >= 1; received 2.5 of type float"),
+        (dict(n_components=True), r"n_components must be an integer >= 1; received True of type bool"),
+        (dict(covariance_type="ful"), r"covariance_type must be one of 'full', 'tied', 'diag', 'spherical'; received 'ful'"),
+        (dict(init_params="k-means"), r"init_params must be one of 'kmeans', 'k-means\+\+', 'random', 'random_from_data'; received 'k-means'"),
+        (dict(tol=-1.0), r"tol must be >= 0; received -1.0"),
+        (dict(reg_covar=-1e-6), r"reg_covar must be >= 0; received -1e-06"),
+        (dict(reg_covar=np.nan), r"reg_covar must be a finite real number >= 0; received nan"),
+        (dict(max_iter=-1), r"max_iter must be an integer >= 0; received -1"),
+        (dict(n_init=0), r"n_init must be an integer >= 1; received 0"),
+        (dict(verbose=-1), r"verbose must be an integer >= 0; received -1"),
+        (dict(warm_start="yes"), r"warm_start must be True or False; received 'yes'"),
+        (dict(random_state="seed"), r"random_state must be None, an int or a numpy.random.RandomState; received 'seed'"),
+    ],
+)
+def test_bad_hyper_parameters(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        fit(**kwargs)
+
+
+# --------------------------------------------------------------------------
+# initial parameters
+
+
+SPD = np.array([[2.0, 0.5], [0.5, 1.0]])
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(weights_init=[0.2, 0.3, 0.5]), r"weights_init must have shape \(2,\); received shape \(3,\)"),
+        (dict(weights_init=[0.5, 0.6]), r"weights_init must sum to 1; received a sum of 1.1"),
+        (dict(weights_init=[1.5, -0.5]), r"weights_init must be non-negative; received minimum -0.5"),
+        (dict(weights_init=[np.nan, 0.5]), r"weights_init must contain only finite numbers"),
+        (dict(means_init=[[0.0, 0.0]]), r"means_init must have shape \(n_components, n_features\) = \(2, 2\); received shape \(1, 2\)"),
+        (dict(means_init=[[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]), r"means_init must have shape .* received shape \(2, 3\)"),
+        (dict(means_init=[[0.0, np.inf], [1.0, 1.0]]), r"means_init must contain only finite numbers"),
+        (dict(means_init=[["a", "b"], ["c", "d"]]), r"means_init must contain real numbers"),
+        (dict(precisions_init=np.stack([SPD] * 3)), r"precisions_init must have shape \(2, 2, 2\) for covariance_type='full'.*received shape \(3, 2, 2\)"),
+        (dict(precisions_init=SPD), r"precisions_init must have shape \(2, 2, 2\) for covariance_type='full'"),
+        (dict(precisions_init=np.stack([SPD, [[1.0, 2.0], [2.0, 1.0]]])), r"precisions_init\[1\] must be positive definite .*smallest eigenvalue -1"),
+        (dict(precisions_init=np.stack([SPD, [[1.0, 0.3], [0.0, 1.0]]])), r"precisions_init\[1\] must be symmetric"),
+        (dict(covariance_type="tied", precisions_init=np.stack([SPD] * 2)), r"precisions_init must have shape \(2, 2\) for covariance_type='tied'"),
+        (dict(covariance_type="tied", precisions_init=-SPD), r"precisions_init must be positive definite"),
+        (dict(covariance_type="diag", precisions_init=[1.0, 2.0]), r"precisions_init must have shape \(2, 2\) for covariance_type='diag'"),
+        (dict(covariance_type="diag", precisions_init=[[1.0, 2.0], [0.0, 1.0]]), r"precisions_init must be positive for covariance_type='diag'; received 0 \(component 1\)"),
+        (dict(covariance_type="spherical", precisions_init=[1.0, -2.0]), r"precisions_init must be positive for covariance_type='spherical'; received -2 \(component 1\)"),
+        (dict(covariance_type="spherical", precisions_init=[[1.0], [2.0]]), r"precisions_init must have shape \(2,\) for covariance_type='spherical'"),
+    ],
+)
+def test_bad_initial_parameters(kwargs, match):
+    originals = {k: np.array(v, copy=True) for k, v in kwargs.items() if k.endswith("_init")}
+    with pytest.raises(ValueError, match=match):
+        fit(**kwargs)
+    for name, original in originals.items():  # never modified
+        np.testing.assert_array_equal(np.asarray(kwargs[name]), original)
+
+
+def test_bad_params_in_core_functions():
+    with pytest.raises(ValueError, match=r"weights must sum to 1; received a sum of 0.9"):
+        gmmlib.GMMParams([0.4, 0.5], [[0, 0], [1, 1]], [np.eye(2)] * 2)
+    with pytest.raises(ValueError, match=r"weights must be non-negative; received minimum -0.5"):
+        gmmlib.GMMParams([1.5, -0.5], [[0, 0], [1, 1]], [np.eye(2)] * 2)
+    with pytest.raises(ValueError, match=r"covariances must have shape \(K, d, d\) = \(2, 2, 2\); received shape \(2, 2\)"):
+        gmmlib.GMMParams([0.5, 0.5], [[0, 0], [1, 1]], np.eye(2))
+    with pytest.raises(ValueError, match=r"covariances\[1\] must be symmetric"):
+        gmmlib.GMMParams([0.5, 0.5], [[0, 0], [1, 1]], [np.eye(2), [[1.0, 0.5], [0.0, 1.0]]])
+    with pytest.raises(ValueError, match=r"cov is not positive definite \(smallest eigenvalue -1"):
+        gmmlib.mvn_logpdf([[0.0, 0.0]], [0.0, 0.0], [[0.0, 1.0], [1.0, 0.0]])
+    with pytest.raises(ValueError, match=r"each row of resp must sum to 1.*row 1 sums to 0.5"):
+        gmmlib.m_step(X_GOOD[:2], [[1.0, 0.0], [0.25, 0.25]])
+    with pytest.raises(ValueError, match=r"reg_covar must be a finite number >= 0; received -1"):
+        gmmlib.m_step(X_GOOD[:2], [[1.0, 0.0], [0.0, 1.0]], reg_covar=-1)
+
+
+# --------------------------------------------------------------------------
+# collapse during EM: a ValueError naming the component, why and what to do
+
+
+def test_seed_collapse_in_estimator_names_component_and_cures():
+    X = datasets.seed_people()
+    seed = datasets.seed_initial_params()
+    gm = GaussianMixture(
+        2, reg_covar=0.0, weights_init=seed.weights, means_init=seed.means,
+        precisions_init=np.linalg.inv(seed.covariances),
+    )
+    with pytest.raises(ValueError, match=r"component 0 \(covariance_type='full'\) has a covariance that is not positive definite") as info:
+        gm.fit(X)
+    message = str(info.value)
+    for cure in ("increase reg_covar", "decrease n_components", "rescale"):
+        assert cure in message
+    assert "EM iteration 1" in message
+
+
+def test_collapse_of_diag_variance_names_component():
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [0.0, 2.0], [5.0, 0.0], [6.0, 1.0], [7.0, 2.0]])
+    gm = GaussianMixture(
+        2, covariance_type="diag", reg_covar=0.0, means_init=[[0.0, 1.0], [6.0, 1.0]],
+        weights_init=[0.5, 0.5], precisions_init=[[100.0, 1.0], [100.0, 1.0]],
+    )
+    with pytest.raises(ValueError, match=r"component 0 \(covariance_type='diag'\).*variance 0"):
+        gm.fit(X)
+
+
+# --------------------------------------------------------------------------
+# caller's arrays are never modified
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+def test_arrays_are_not_modified(covariance_type):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 2)) + 100.0  # not centred: the fit must not centre it in place
+    X.setflags(write=False)  # any write would raise
+    precisions = {
+        "full": np.stack([np.eye(2)] * 2),
+        "tied": np.eye(2),
+        "diag": np.ones((2, 2)),
+        "spherical": np.ones(2),
+    }[covariance_type]
+    init = dict(weights_init=np.array([0.3, 0.7]), means_init=X[:2].copy(), precisions_init=precisions)
+    copies = {k: v.copy() for k, v in init.items()}
+    gm = GaussianMixture(2, covariance_type=covariance_type, **init).fit(X)
+    gm.predict_proba(X), gm.score_samples(X), gm.bic(X), gm.sample(5)
+    for name, value in init.items():
+        np.testing.assert_array_equal(value, copies[name])
+        assert getattr(gm, name) is value  # the parameters themselves are kept as given
+    # fitted attributes do not share memory with the inputs
+    assert not np.shares_memory(gm.means_, X) and not np.shares_memory(gm.means_, init["means_init"])

@@ -1,0 +1,199 @@
+"""Tests of gmmlib.elbo against independent references.
+
+References: SymPy (the exact identity, and the symbolic ELBO lambdified),
+SciPy (``multivariate_normal.logpdf``, ``stats.entropy`` as the KL divergence),
+scikit-learn (``GaussianMixture.score``) and the seed's numbers.
+"""
+
+import numpy as np
+import pytest
+import sympy as sp
+from scipy import stats
+from sklearn.mixture import GaussianMixture
+
+import gmmlib
+from gmmlib import elbo as E
+
+
+def _random_problem(seed, n=12, d=2, K=3):
+    """Random data, parameters (SPD covariances) and a random distribution q."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) * 3
+    A = rng.normal(size=(K, d, d))
+    covariances = A @ A.transpose(0, 2, 1) + np.eye(d)
+    weights = rng.dirichlet(np.ones(K))
+    params = gmmlib.GMMParams(weights, rng.normal(size=(K, d)) * 2, covariances)
+    q = rng.dirichlet(np.ones(K), size=n)
+    return X, params, q
+
+
+def _scipy_log_joint(X, params):
+    """log pi_c + log N(x_i | mu_c, Sigma_c) with SciPy, shape (n, K)."""
+    return np.column_stack([
+        np.log(params.weights[c])
+        + stats.multivariate_normal(params.means[c], params.covariances[c]).logpdf(X)
+        for c in range(params.n_components)
+    ])
+
+
+# --- exact SymPy identity -------------------------------------------------
+
+
+@pytest.mark.parametrize("n_points", [1, 2, 3])
+def test_symbolic_identity_is_exactly_zero(n_points):
+    assert E.symbolic_elbo_identity(n_points) == 0
+
+
+def test_symbolic_elbo_is_q_function_plus_entropy():
+    m = E.symbolic_mixture_1d(2)
+    residual = sp.expand_log(m["q_function"] + m["entropy"] - m["elbo"], force=True)
+    assert sp.expand(residual) == 0
+
+
+def test_symbolic_kl_vanishes_at_the_posterior():
+    m = E.symbolic_mixture_1d(2)
+    at_posterior = {qc: pc for qi, pi in zip(m["q"], m["posterior"]) for qc, pc in zip(qi, pi)}
+    assert sp.simplify(m["kl"].subs(at_posterior)) == 0
+
+
+def test_symbolic_elbo_lambdified_equals_numeric_elbo():
+    """The SymPy formula and the NumPy code agree on a 1-D mixture."""
+    m = E.symbolic_mixture_1d(3)
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=3) * 2
+    q1 = rng.uniform(0.05, 0.95, size=3)
+    values = {
+        **dict(zip(m["x"], x)),
+        **{qi[0]: v for qi, v in zip(m["q"], q1)},
+        **{qi[1]: 1 - v for qi, v in zip(m["q"], q1)},
+        m["pi"][0]: 0.3, m["pi"][1]: 0.7,
+        m["mu"][0]: -1.0, m["mu"][1]: 1.5,
+        m["sigma"][0]: 0.8, m["sigma"][1]: 1.7,
+    }
+    params = gmmlib.GMMParams([0.3, 0.7], [[-1.0], [1.5]], [[[0.8**2]], [[1.7**2]]])
+    resp = np.column_stack([q1, 1 - q1])
+    X = x.reshape(-1, 1)
+    for key, numeric in [
+        ("elbo", E.elbo(X, params, resp)),
+        ("log_p", gmmlib.log_likelihood(X, params)),
+        ("q_function", E.q_function(X, params, resp)),
+        ("kl", E.kl_divergence(resp, gmmlib.e_step(X, params))),
+    ]:
+        symbolic = float(m[key].subs(values).evalf(30))
+        np.testing.assert_allclose(numeric, symbolic, rtol=1e-12, err_msg=key)
+
+
+def test_symbolic_mixture_rejects_bad_n_points():
+    with pytest.raises(ValueError, match="n_points must be an integer >= 1; received 0"):
+        E.symbolic_mixture_1d(0)
+
+
+# --- numeric identity and KL ----------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_log_likelihood_equals_elbo_plus_kl(seed):
+    X, params, q = _random_problem(seed)
+    posterior = gmmlib.e_step(X, params)
+    reference = np.sum(np.log(np.sum(np.exp(_scipy_log_joint(X, params)), axis=1)))
+    np.testing.assert_allclose(
+        E.elbo(X, params, q) + E.kl_divergence(q, posterior), reference, rtol=1e-10
+    )
+    np.testing.assert_allclose(gmmlib.log_likelihood(X, params), reference, rtol=1e-10)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_elbo_is_a_lower_bound_tight_at_the_posterior(seed):
+    X, params, q = _random_problem(seed)
+    log_p = gmmlib.log_likelihood(X, params)
+    assert E.elbo(X, params, q) < log_p - 1e-6
+    np.testing.assert_allclose(E.elbo(X, params, gmmlib.e_step(X, params)), log_p, rtol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_kl_matches_scipy_entropy_and_is_nonnegative(seed):
+    _, _, q = _random_problem(seed)
+    rng = np.random.default_rng(100 + seed)
+    p = rng.dirichlet(np.ones(q.shape[1]), size=q.shape[0])
+    reference = sum(stats.entropy(qi, pi) for qi, pi in zip(q, p))  # KL(q_i || p_i)
+    kl = E.kl_divergence(q, p)
+    np.testing.assert_allclose(kl, reference, rtol=1e-12)
+    assert kl > 0
+    assert E.kl_divergence(p, p) == 0.0
+
+
+def test_kl_handles_zeros_and_infinities():
+    q = np.array([[1.0, 0.0], [0.5, 0.5]])
+    p = np.array([[0.5, 0.5], [0.5, 0.5]])
+    np.testing.assert_allclose(E.kl_divergence(q, p), np.log(2), rtol=1e-15)
+    assert E.kl_divergence(p, q) == np.inf  # p puts mass where q has none
+
+
+def test_q_function_and_complete_data_against_scipy():
+    X, params, q = _random_problem(3)
+    log_joint = _scipy_log_joint(X, params)
+    np.testing.assert_allclose(E.q_function(X, params, q), np.sum(q * log_joint), rtol=1e-12)
+    z = np.argmax(q, axis=1)
+    np.testing.assert_allclose(
+        E.complete_data_log_likelihood(X, z, params),
+        np.sum(log_joint[np.arange(len(z)), z]),
+        rtol=1e-12,
+    )
+    # A one-hot q has zero entropy: its ELBO is the complete-data log-likelihood.
+    one_hot = np.eye(params.n_components)[z]
+    np.testing.assert_allclose(
+        E.elbo(X, params, one_hot), E.complete_data_log_likelihood(X, z, params), rtol=1e-12
+    )
+
+
+def test_elbo_at_posterior_equals_sklearn_log_likelihood():
+    X = gmmlib.datasets.old_faithful()
+    gm = GaussianMixture(2, covariance_type="full", random_state=0).fit(X)
+    params = gmmlib.GMMParams(gm.weights_, gm.means_, gm.covariances_)
+    resp = gmmlib.e_step(X, params)
+    np.testing.assert_allclose(E.elbo(X, params, resp), gm.score(X) * len(X), rtol=1e-10)
+    np.testing.assert_allclose(resp, gm.predict_proba(X), atol=1e-10)
+
+
+def test_seed_elbo_at_initial_parameters():
+    """At the seed's initial parameters the posterior is nearly one-hot
+    (r_A,women = 1 - 1.07e-27), so the ELBO equals log p = -41.70 (hand value
+    from the seed's densities: sum_i log(0.5 N(x_i | women) + 0.5 N(x_i | men)))."""
+    X = gmmlib.datasets.seed_people()
+    params = gmmlib.datasets.seed_initial_params()
+    resp = gmmlib.e_step(X, params)
+    # By hand: A and E sit at squared distance 0.8 and 0 from their means, etc.
+    sq = np.array([0.8, 1.8, 12.8, 5.0, 0.0, 5.0])
+    hand = np.sum(np.log(0.5 / (20 * np.pi)) - sq / 2)
+    np.testing.assert_allclose(E.elbo(X, params, resp), hand, rtol=1e-8)
+    half = np.full_like(resp, 0.5)
+    assert E.elbo(X, params, half) < hand
+
+
+# --- EM monotonicity through the ELBO -------------------------------------
+
+
+def test_em_steps_raise_the_elbo_and_the_log_likelihood():
+    rng = np.random.default_rng(0)
+    X = gmmlib.datasets.seed_people() + rng.normal(scale=1.0, size=(6, 2))
+    result = gmmlib.em(X, gmmlib.datasets.seed_initial_params(), max_iter=10, tol=0)
+    for old, new in zip(result.history[:-1], result.history[1:]):
+        resp = gmmlib.e_step(X, old)  # E-step: ELBO(q, old) = log p(old)
+        np.testing.assert_allclose(E.elbo(X, old, resp), gmmlib.log_likelihood(X, old))
+        assert E.elbo(X, new, resp) >= E.elbo(X, old, resp) - 1e-9  # M-step raises it
+        assert gmmlib.log_likelihood(X, new) >= E.elbo(X, new, resp) - 1e-9  # bound
+
+
+# --- errors ----------------------------------------------------------------
+
+
+def test_errors_name_the_parameter():
+    X, params, q = _random_problem(0)
+    with pytest.raises(ValueError, match=r"resp must have one column per component: shape \(12, 3\)"):
+        E.elbo(X, params, q[:, :2] / q[:, :2].sum(axis=1, keepdims=True))
+    with pytest.raises(ValueError, match="posterior must have the shape of resp"):
+        E.kl_divergence(q, np.full((12, 2), 0.5))
+    with pytest.raises(ValueError, match="z must hold labels in 0..2; received values from 0 to 3"):
+        E.complete_data_log_likelihood(X, np.arange(12) % 4, params)
+    with pytest.raises(ValueError, match=r"z must be an integer array of shape \(12,\)"):
+        E.complete_data_log_likelihood(X, np.zeros(12), params)

@@ -1,0 +1,232 @@
+"""Tests of the lecture-figure registry and ``python -m gmmlib figures``.
+
+A fresh regeneration (once per module) must equal the committed ``figures/``
+byte for byte, so a code change that alters a figure without regenerating it
+fails here; see CONTRIBUTING.md (``make figures``).
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+from gmmlib import figures
+from gmmlib.tools import _paths
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = ROOT / "figures"
+
+# The shared contract: registered names and the lesson that shows each.
+CONTRACT = {
+    "seed-data-initial": "01",
+    "seed-density-women-A": "02",
+    "seed-responsibilities": "03",
+    "seed-logistic-estep": "03",
+    "seed-degenerate-covariances": "05",
+    "seed-regularised-covariances": "05",
+    "seed-log-likelihood": "05",
+    "faithful-data": "07",
+    "faithful-em-progression": "07",
+    "faithful-log-likelihood": "07",
+    "faithful-information-criteria": "07",
+    "faithful-kmeans-vs-gmm": "07",
+    "faithful-collapsed-component": "07",
+}
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    """Every figure and the index, regenerated once into a temporary folder."""
+    outdir = tmp_path_factory.mktemp("figures")
+    assert figures.main(["--outdir", str(outdir)]) == 0
+    return outdir
+
+
+def _expected_files():
+    return sorted([f"{name}.{fmt}" for name in CONTRACT for fmt in figures.FORMATS] + ["README.md"])
+
+
+def test_registry_is_the_contract():
+    assert figures.names() == list(CONTRACT)
+    for name, lesson in CONTRACT.items():
+        spec = figures.get(name)
+        assert spec.lesson.startswith(lesson + "_") and spec.lesson.endswith(".ipynb")
+        assert spec.function.startswith("gmmlib.plotting.plot_")
+
+
+def test_every_figure_has_a_caption_and_alt_text():
+    for spec in figures.REGISTRY.values():
+        assert len(spec.caption) > 40, spec.name
+        assert len(spec.alt) > 60, spec.name
+        assert spec.alt != spec.caption
+        assert "\n" not in spec.alt + spec.caption  # one paragraph each (README table)
+
+
+def test_unknown_figure_names_are_explained():
+    with pytest.raises(ValueError, match="seed-data-initial"):
+        figures.get("seed-data")
+
+
+def test_regeneration_writes_exactly_the_registered_files(fresh):
+    assert sorted(p.name for p in fresh.iterdir()) == _expected_files()
+
+
+def test_committed_figures_equal_a_fresh_run(fresh):
+    stale = [name for name in _expected_files()
+             if not (FIGURES / name).is_file()
+             or (FIGURES / name).read_bytes() != (fresh / name).read_bytes()]
+    assert not stale, (
+        f"figures/ is out of date for {stale}: run `make figures` "
+        f"(python -m gmmlib figures) and commit the result."
+    )
+    extra = sorted(set(p.name for p in FIGURES.iterdir()) - set(_expected_files()))
+    assert not extra, f"files in figures/ that no registered figure makes: {extra}"
+
+
+def test_second_run_is_byte_identical_whatever_the_date(fresh, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
+    names = ["seed-density-women-A", "seed-log-likelihood"]
+    for name in names:
+        figures.save(name, tmp_path)
+        for fmt in figures.FORMATS:
+            assert (tmp_path / f"{name}.{fmt}").read_bytes() == (fresh / f"{name}.{fmt}").read_bytes()
+
+
+def test_files_carry_no_dates_or_versions(fresh):
+    png = (fresh / "seed-data-initial.png").read_bytes()
+    pdf = (fresh / "seed-data-initial.pdf").read_bytes()
+    assert png.startswith(b"\x89PNG") and pdf.startswith(b"%PDF")
+    assert b"Matplotlib" not in png and b"Software" not in png
+    for key in (b"CreationDate", b"ModDate", b"Producer", b"Creator"):
+        assert key not in pdf
+    # 200 dpi: the pHYs chunk stores pixels per metre = round(200 / 0.0254)
+    assert png[png.index(b"pHYs") + 4:png.index(b"pHYs") + 8] == round(200 / 0.0254).to_bytes(4, "big")
+
+
+def test_index_is_generated_from_the_registry(fresh):
+    text = figures.index_markdown()
+    assert (fresh / "README.md").read_text(encoding="utf-8") == text
+    assert (FIGURES / "README.md").read_text(encoding="utf-8") == text, (
+        "figures/README.md is out of date: run `make figures`."
+    )
+    for spec in figures.REGISTRY.values():
+        for piece in (spec.name, spec.function, spec.lesson, spec.caption, spec.alt):
+            assert piece in text
+
+
+def _markdown_files():
+    skip = {".venv", ".venv-latest", "build", ".git", "node_modules", ".pytest_cache"}
+    for path in ROOT.rglob("*.md"):
+        if not skip.intersection(path.relative_to(ROOT).parts):
+            yield path, path.read_text(encoding="utf-8")
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        yield path, "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+FIGURE_PATH = re.compile(r"(?<![\w.-])((?:\.\./)*figures/[\w.-]+\.(?:png|pdf|svg))")
+RELATIVE_LINK = re.compile(r"\]\(([\w.-]+\.(?:png|pdf|svg))\)")
+
+
+def test_every_figure_referenced_in_markdown_exists():
+    missing = []
+    for path, text in _markdown_files():
+        for ref in FIGURE_PATH.findall(text):
+            candidates = [(path.parent / ref), ROOT / ref.lstrip("./")]
+            if not any(c.is_file() for c in candidates):
+                missing.append(f"{path.relative_to(ROOT)}: {ref}")
+        for ref in RELATIVE_LINK.findall(text):
+            if not (path.parent / ref).is_file():
+                missing.append(f"{path.relative_to(ROOT)}: {ref}")
+    assert not missing, f"referenced figures that do not exist: {missing}"
+
+
+SHOW_CALL = re.compile(r"figures\.show\(\s*['\"]([^'\"]+)['\"]")
+
+
+def test_every_figure_shown_in_a_lesson_is_registered():
+    unknown = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                for name in SHOW_CALL.findall("".join(cell["source"])):
+                    if name not in figures.REGISTRY:
+                        unknown.append(f"{path.name}: {name}")
+    assert not unknown, f"figures.show() of unregistered figures: {unknown}"
+
+
+def test_show_draws_the_figure_and_displays_caption_and_alt_text(monkeypatch):
+    import IPython.display
+
+    shown, displayed = [], []
+    monkeypatch.setattr(plt, "show", lambda *a, **k: shown.append(plt.get_fignums()))
+    monkeypatch.setattr(IPython.display, "display", lambda obj: displayed.append(obj))
+    figures.show("seed-log-likelihood")
+    assert len(shown) == 1 and len(shown[0]) == 1  # exactly the one figure was open
+    assert plt.get_fignums() == []  # and it is closed afterwards
+    (markdown,) = displayed
+    spec = figures.get("seed-log-likelihood")
+    assert spec.caption in markdown.data and spec.alt in markdown.data
+    assert "Alt text" in markdown.data and not re.search(r"0x[0-9a-f]{6,}", markdown.data)
+
+
+def test_interrupted_render_leaves_the_old_files(tmp_path, monkeypatch):
+    old = {fmt: f"old {fmt}".encode() for fmt in figures.FORMATS}
+    for fmt, data in old.items():
+        (tmp_path / f"seed-log-likelihood.{fmt}").write_bytes(data)
+    real_render = figures.render
+
+    def failing_render(fig, fmt):
+        if fmt == "pdf":
+            raise KeyboardInterrupt  # as if the run were stopped mid-save
+        return real_render(fig, fmt)
+
+    monkeypatch.setattr(figures, "render", failing_render)
+    with pytest.raises(KeyboardInterrupt):
+        figures.save("seed-log-likelihood", tmp_path)
+    for fmt, data in old.items():
+        assert (tmp_path / f"seed-log-likelihood.{fmt}").read_bytes() == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"seed-log-likelihood.{f}" for f in sorted(old)]
+    assert plt.get_fignums() == []
+
+
+def test_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "seed-log-likelihood.png"
+    target.write_bytes(b"old png")
+
+    def failing_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(_paths.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        figures.save("seed-log-likelihood", tmp_path)
+    assert target.read_bytes() == b"old png"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_command_line_only_and_outdir(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "gmmlib", "figures", "--only", "seed-log-likelihood",
+         "--outdir", str(tmp_path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("seed-log-likelihood: ")
+    assert lines[1].startswith("index: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "README.md", "seed-log-likelihood.pdf", "seed-log-likelihood.png"]
+
+
+def test_command_line_rejects_unknown_names(capsys):
+    with pytest.raises(SystemExit) as info:
+        figures.main(["--only", "no-such-figure", "--outdir", "unused"])
+    assert info.value.code == 2
+    assert "no-such-figure" in capsys.readouterr().err

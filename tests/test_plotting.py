@@ -1,0 +1,268 @@
+"""Tests of gmmlib.plotting: the arrays behind the figures, against independent
+references (matrix inverses, SciPy densities, the seed's hand values)."""
+
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from scipy.stats import multivariate_normal
+
+import gmmlib
+from gmmlib import datasets, plotting
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _random_spd(rng, d=2):
+    A = rng.normal(size=(d, d))
+    return A @ A.T + 0.1 * np.eye(d)
+
+
+# --- ellipses --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("radius", [0.5, 1.0, 2.0, 3.3])
+def test_ellipse_points_satisfy_the_mahalanobis_equation(radius):
+    rng = np.random.default_rng(7)
+    for _ in range(5):
+        mean, cov = rng.normal(size=2) * 10, _random_spd(rng)
+        points = plotting.ellipse_points(mean, cov, radius=radius)
+        diff = points - mean
+        mahalanobis_sq = np.einsum("ij,jk,ik->i", diff, np.linalg.inv(cov), diff)
+        np.testing.assert_allclose(mahalanobis_sq, radius**2, rtol=1e-9)
+
+
+def test_ellipse_of_the_seed_initial_gaussian_is_a_circle_of_radius_r_sqrt10():
+    # Sigma = 10 I: every point is at Euclidean distance r * sqrt(10) from the mean
+    points = plotting.ellipse_points([162, 57], 10 * np.eye(2), radius=2)
+    np.testing.assert_allclose(np.linalg.norm(points - [162, 57], axis=1), 2 * np.sqrt(10))
+
+
+def test_ellipse_spans_the_whole_curve():
+    # extremes of the ellipse along a direction u are mu . u +- r sqrt(u^T Sigma u)
+    rng = np.random.default_rng(3)
+    mean, cov, r = np.array([1.0, -2.0]), _random_spd(rng), 1.5
+    points = plotting.ellipse_points(mean, cov, radius=r, n_points=4001)
+    for u in (np.array([1.0, 0.0]), np.array([0.0, 1.0]), np.array([0.6, 0.8])):
+        projections = points @ u
+        half = r * np.sqrt(u @ cov @ u)
+        np.testing.assert_allclose(projections.max(), mean @ u + half, rtol=1e-5)
+        np.testing.assert_allclose(projections.min(), mean @ u - half, rtol=1e-5)
+
+
+def test_singular_covariance_gives_a_segment_on_the_data_line():
+    X = datasets.seed_people()
+    resp = gmmlib.e_step(X, datasets.seed_initial_params())
+    params = gmmlib.m_step(X, resp)  # the seed's singular covariances
+    np.testing.assert_allclose(params.covariances[0], np.full((2, 2), 50 / 3))
+    for c, r in ((0, 1.0), (1, 2.0)):
+        points = plotting.ellipse_points(params.means[c], params.covariances[c], radius=r)
+        # every point lies on weight = height - 105, like the data
+        np.testing.assert_allclose(points[:, 1] - points[:, 0], -105.0, atol=1e-9)
+        # half-length along each axis: r * sqrt(Sigma_11) = r * sqrt(50/3)
+        offsets = points[:, 0] - params.means[c][0]
+        np.testing.assert_allclose([offsets.max(), -offsets.min()], r * np.sqrt(50 / 3), rtol=1e-6)
+
+
+def test_covariance_ellipse_draws_the_points_and_passes_style_keywords():
+    fig, ax = plt.subplots()
+    line = plotting.covariance_ellipse(ax, [0, 0], [[4.0, 1.0], [1.0, 2.0]], radius=2,
+                                       color="#123456", linestyle="--")
+    np.testing.assert_allclose(line.get_xydata(),
+                               plotting.ellipse_points([0, 0], [[4.0, 1.0], [1.0, 2.0]], 2))
+    assert line.get_color() == "#123456" and line.get_linestyle() == "--"
+
+
+@pytest.mark.parametrize(
+    "mean, cov, radius, match",
+    [
+        ([0, 0], [[1.0, 0.0], [0.0, -1.0]], 1, "positive semi-definite"),
+        ([0, 0], [[1.0, 0.5], [0.0, 1.0]], 1, "symmetric"),
+        ([0, 0, 0], np.eye(3), 1, "shapes"),
+        ([0, 0], np.eye(2), 0, "radius"),
+    ],
+)
+def test_ellipse_rejects_bad_input_with_a_clear_message(mean, cov, radius, match):
+    with pytest.raises(ValueError, match=match):
+        plotting.ellipse_points(mean, cov, radius=radius)
+
+
+# --- densities and the logistic E-step ---------------------------------------
+
+
+def test_mixture_density_matches_scipy():
+    rng = np.random.default_rng(0)
+    params = gmmlib.GMMParams([0.3, 0.7], rng.normal(size=(2, 2)),
+                              [_random_spd(rng), _random_spd(rng)])
+    points = rng.normal(size=(50, 2))
+    expected = sum(w * multivariate_normal(m, c).pdf(points)
+                   for w, m, c in zip(params.weights, params.means, params.covariances))
+    np.testing.assert_allclose(plotting._mixture_density(params, points), expected, rtol=1e-10)
+
+
+def test_density_contours_levels_cover_the_density():
+    fig, ax = plt.subplots()
+    params = datasets.seed_initial_params()
+    # grid step 0.25 (201 points over 50 units) puts both means on the grid
+    contours = plotting.density_contours(ax, params, xlim=(150, 200), ylim=(45, 95), n_grid=201)
+    peak = 0.5 / (2 * np.pi * 10)  # pi_c N(mu_c | mu_c, 10 I); the other component adds ~1e-16
+    np.testing.assert_allclose([contours.zmin, contours.zmax], [0.0, peak], rtol=1e-9, atol=1e-30)
+
+
+def test_logistic_weights_are_the_seed_log_odds():
+    w, b = plotting.logistic_weights(datasets.seed_initial_params())
+    # w = Sigma^-1 (mu_w - mu_m) = 0.1 [-23, -23];  b = (|mu_m|^2 - |mu_w|^2) / 20
+    np.testing.assert_allclose(w, [-2.3, -2.3])
+    np.testing.assert_allclose(b, (185**2 + 80**2 - 162**2 - 57**2) / 20)
+    X = datasets.seed_people()
+    resp = gmmlib.e_step(X, datasets.seed_initial_params())
+    a = X @ w + b
+    np.testing.assert_allclose(a[0], 62.1)  # person A, by hand
+    np.testing.assert_allclose(1 / (1 + np.exp(-a)), resp[:, 0], rtol=1e-12)
+    np.testing.assert_allclose(resp[0, 1], np.exp(-62.1) / (1 + np.exp(-62.1)), rtol=1e-9)
+
+
+def test_logistic_weights_need_equal_covariances():
+    params = gmmlib.GMMParams([0.5, 0.5], [[0, 0], [1, 1]], [np.eye(2), 2 * np.eye(2)])
+    with pytest.raises(ValueError, match="equal"):
+        plotting.logistic_weights(params)
+
+
+def test_params_from_estimator_matches_scikit_learn_precisions():
+    from sklearn.mixture import GaussianMixture
+
+    X = datasets.old_faithful()
+    for kind in ("full", "tied", "diag", "spherical"):
+        gm = GaussianMixture(2, covariance_type=kind, random_state=0).fit(X)
+        params = plotting.params_from_estimator(gm)
+        precisions = np.broadcast_to(gm.precisions_, (2, 2, 2)) if kind == "tied" else gm.precisions_
+        for c in range(2):
+            expected = {"full": lambda p: p, "tied": lambda p: p, "diag": np.diag,
+                        "spherical": lambda p: p * np.eye(2)}[kind](precisions[c])
+            np.testing.assert_allclose(np.linalg.inv(params.covariances[c]), expected, rtol=1e-8)
+
+
+# --- style ------------------------------------------------------------------
+
+
+def test_palette_is_okabe_ito_and_markers_are_distinct():
+    okabe_ito = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
+                 "#D55E00", "#CC79A7"}  # Okabe & Ito (2008), "Color Universal Design"
+    assert set(plotting.PALETTE) == okabe_ito and len(plotting.PALETTE) == 8
+    assert len(set(plotting.MARKERS)) == len(plotting.MARKERS) == len(plotting.PALETTE)
+    assert list(plotting.STYLE["axes.prop_cycle"].by_key()["color"]) == list(plotting.PALETTE)
+    assert plotting.SEQUENTIAL_CMAP in ("cividis", "viridis")
+
+
+def test_style_is_local_and_uses_the_bundled_font():
+    before = dict(mpl.rcParams)
+    fig = plotting.plot_log_likelihood([-3.0, -2.0, -1.5])
+    assert dict(mpl.rcParams) == before  # nothing leaked into the global settings
+    with plotting.style_context():
+        path = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
+    assert Path(path).name == "DejaVuSans.ttf"
+    assert Path(mpl.get_data_path()) in Path(path).parents  # matplotlib's own copy
+    label = fig.axes[0].xaxis.label
+    assert label.get_fontsize() == plotting.STYLE["axes.labelsize"]
+    tick = fig.axes[0].xaxis.get_major_ticks()[0]
+    assert tick.label1.get_fontsize() == plotting.STYLE["xtick.labelsize"]
+
+
+def test_style_ignores_global_settings():
+    with mpl.rc_context({"lines.linewidth": 9.0, "font.size": 30}):
+        fig = plotting.plot_log_likelihood([-3.0, -2.0])
+    assert fig.axes[0].lines[0].get_linewidth() == plotting.STYLE["lines.linewidth"]
+
+
+# --- the figure functions -------------------------------------------------------
+
+
+def _axis_labels(fig):
+    return [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes if ax.get_xlabel()]
+
+
+def test_seed_figures_have_units_and_a_marker_per_component():
+    X, params = datasets.seed_people(), datasets.seed_initial_params()
+    fig = plotting.plot_data_with_gaussians(X, params, labels=datasets.PEOPLE,
+                                            component_names=datasets.COMPONENTS)
+    assert isinstance(fig, Figure)
+    assert _axis_labels(fig) == [("height (cm)", "weight (kg)")]
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "women: mean, ellipses" in legend and "men: mean, ellipses" in legend
+    mean_markers = [line.get_marker() for line in ax.lines if len(line.get_xdata()) == 1]
+    assert mean_markers == list(plotting.MARKERS[:2])
+    # 2 components x 2 radii ellipses, each on the Mahalanobis equation
+    ellipses = [line for line in ax.lines if len(line.get_xdata()) > 1]
+    assert len(ellipses) == 4
+    assert sorted(t.get_text() for t in ax.texts) == list("ABCDEF")
+
+
+def test_responsibility_bars_are_the_e_step():
+    X, params = datasets.seed_people(), datasets.seed_initial_params()
+    resp = gmmlib.e_step(X, params)
+    fig = plotting.plot_responsibilities(X, resp, params, labels=datasets.PEOPLE,
+                                         component_names=datasets.COMPONENTS)
+    bars = fig.axes[1]
+    widths = np.array([patch.get_width() for patch in bars.patches]).reshape(2, 6)
+    np.testing.assert_allclose(widths.T, resp, atol=1e-12)  # stacked: 1 + 1e-27 is 1
+    assert "0.9999999" in [t.get_text() for t in bars.texts]  # person C, at the seed's rounding
+
+
+def test_logistic_figure_places_points_on_the_sigmoid():
+    X, params = datasets.seed_people(), datasets.seed_initial_params()
+    fig = plotting.plot_logistic_estep(X, params, labels=datasets.PEOPLE)
+    curve = fig.axes[-1]
+    for line in curve.lines[1:]:
+        a, r = line.get_xdata(), line.get_ydata()
+        np.testing.assert_allclose(r, 1 / (1 + np.exp(-a)), atol=1e-12)
+
+
+def test_information_criteria_star_marks_the_minimum():
+    table = {
+        "covariance_type": ["full"] * 3 + ["diag"] * 3,
+        "n_components": [1, 2, 3] * 2,
+        "bic": [10.0, 7.0, 8.0, 9.0, 6.5, 7.5],
+        "aic": [9.0, 5.0, 4.0, 8.0, 6.0, 4.5],
+    }
+    fig = plotting.plot_information_criteria(table)
+    stars = [next(line for line in ax.lines if line.get_marker() == "*") for ax in fig.axes[:2]]
+    assert (stars[0].get_xdata()[0], stars[0].get_ydata()[0]) == (2, 6.5)
+    assert (stars[1].get_xdata()[0], stars[1].get_ydata()[0]) == (3, 4.0)
+    assert fig.axes[0].get_ylabel().startswith("BIC")
+    with pytest.raises(ValueError, match="bic"):
+        plotting.plot_information_criteria({"covariance_type": [], "n_components": []})
+
+
+def test_em_progression_needs_the_iterations_it_shows():
+    X = datasets.seed_people()
+    history = [datasets.seed_initial_params()]
+    with pytest.raises(ValueError, match="iteration 2"):
+        plotting.plot_em_progression(X, history, [0, 2])
+
+
+def test_em_progression_panels_show_the_history():
+    X = datasets.seed_people()
+    result = gmmlib.em(X, datasets.seed_initial_params(), max_iter=3, reg_covar=1.0, tol=0.0)
+    fig = plotting.plot_em_progression(X, result.history, [0, 2], feature_names=plotting.SEED_FEATURES)
+    assert [ax.get_title() for ax in fig.axes] == ["initial guess", "after 2 iterations"]
+    first_ellipse = fig.axes[1].lines[0].get_xydata()
+    diff = first_ellipse - result.history[2].means[0]
+    mahalanobis_sq = np.einsum("ij,jk,ik->i", diff, np.linalg.inv(result.history[2].covariances[0]), diff)
+    np.testing.assert_allclose(mahalanobis_sq, 1.0, rtol=1e-9)
+
+
+def test_log_likelihood_curves():
+    fig = plotting.plot_log_likelihood({"a": [-5.0, -3.0, -2.5], "b": [-4.0, -1.0]}, start=0)
+    ax = fig.axes[0]
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [0, 1, 2])
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [-4.0, -1.0])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]

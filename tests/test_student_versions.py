@@ -1,0 +1,182 @@
+"""Student versions made by nbgrader, and the exercise checks executed both ways.
+
+For every lesson (``notebooks/NN_*.ipynb``):
+
+1. ``python -m gmmlib student`` (nbgrader ``generate_assignment --no-db``), run
+   once per session into a temporary folder, writes a student version with no
+   solution text, no hidden tests, no outputs and no execution counts;
+2. every check cell passes on the master notebook (nbgrader's ``Validator``);
+3. NO check cell passes on the student version (``Validator(invert=True)``,
+   which executes it), so a forgotten marker or a check that asserts nothing
+   is caught.
+
+For (2) the validator grades the outputs stored in the master notebook rather
+than executing it again: nbval executes every lesson in the same ``make test``
+run and fails if a stored output (a check cell's included) is not reproduced.
+Set ``GMM_EXECUTE_MASTERS=1`` to have the validator execute the masters too.
+
+The fixtures in ``tests/fixtures/exercises/`` show that these checks fail when
+they should. nbgrader is the instructor extra: without it, this file is skipped.
+"""
+
+import copy
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+pytest.importorskip("nbgrader", reason="nbgrader (the instructor extra) is not installed: pip install -e '.[instructor]'")
+
+from gmmlib.tools import student  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+IDS = [p.name for p in LESSONS]
+FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
+EXECUTE_MASTERS = os.environ.get("GMM_EXECUTE_MASTERS", "") not in ("", "0")
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """Run ``python -m gmmlib student --outdir TMP`` once; return (folder, printed lines)."""
+    if not LESSONS:
+        pytest.skip("no lesson notebooks yet")
+    import contextlib
+    import io
+
+    outdir = tmp_path_factory.mktemp("student") / "student"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = student.main(["--outdir", str(outdir)])
+    assert status == 0, out.getvalue()
+    return outdir / "notebooks", out.getvalue().splitlines()
+
+
+def test_the_job_prints_one_line_per_lesson_and_copies_no_test_files(released):
+    folder, lines = released
+    built = sorted(p.name for p in folder.glob("*.ipynb"))
+    assert set(IDS) <= set(built)
+    assert len(lines) == len(built), lines
+    for line, name in zip(lines, built):
+        assert name in line and "exercise(s)" in line, line
+    assert not (folder / "nbval_sanitize.cfg").exists()
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=IDS)
+def test_student_version_has_no_solutions_hidden_tests_or_outputs(path, released):
+    problems = student.student_version_problems(read(path), read(released[0] / path.name))
+    assert problems == [], f"{path.name}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=IDS)
+def test_every_check_passes_on_the_master(path):
+    tagged = [student.grade_id(c) for c in read(path).cells
+              if student.is_check(c) and "raises-exception" in c.metadata.get("tags", [])]
+    assert tagged == [], f"check cells tagged raises-exception (nbval would accept their errors): {tagged}"
+    results = student.validate(path, execute=EXECUTE_MASTERS)
+    assert results == {}, "\n".join(student.describe_validation(results))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=IDS)
+def test_no_check_passes_on_the_student_version(path, released):
+    results = student.validate(released[0] / path.name, invert=True)
+    assert results == {}, (
+        "these check cells pass although the answers are stubs (a solution without "
+        "markers, or a check that does not test the answer):\n"
+        + "\n".join(student.describe_validation(results)))
+
+
+def test_outdir_inside_notebooks_is_refused(tmp_path):
+    with pytest.raises(SystemExit, match="must not contain or be inside"):
+        student.build(tmp_path, tmp_path / "student")
+
+
+# --- the same checks on fixtures, to show that they fail when they should ---
+
+@pytest.fixture(scope="module")
+def fixture_release(tmp_path_factory):
+    """Student versions of three fixtures (one nbgrader run)."""
+    source = tmp_path_factory.mktemp("fixture-course") / "notebooks"
+    source.mkdir()
+    for name in ("90_good", "91_no_markers", "92_check_asserts_nothing"):
+        shutil.copy(FIXTURES / f"{name}.ipynb", source)
+    return source, student.build(source, source.parent / "build" / "student")
+
+
+def test_good_fixture_passes_both_ways(fixture_release):
+    source, release = fixture_release
+    master, released_nb = read(source / "90_good.ipynb"), read(release / "90_good.ipynb")
+    assert any(c.get("outputs") for c in master.cells if c.cell_type == "code")  # so clearing is tested
+    assert student.student_version_problems(master, released_nb) == []
+    stubbed = [c.source for c in released_nb.cells if student.grade_id(c) == "90-ex1-answer"][0]
+    assert stubbed.endswith("    # YOUR CODE HERE\n    raise NotImplementedError()")
+    assert "YOUR ANSWER HERE" in [c.source for c in released_nb.cells if student.grade_id(c) == "90-ex2-explain"][0]
+    assert student.validate(source / "90_good.ipynb", execute=False) == {}
+    assert student.validate(release / "90_good.ipynb", invert=True) == {}
+
+
+def test_a_failing_stored_check_is_reported(fixture_release, tmp_path):
+    nb = read(fixture_release[0] / "90_good.ipynb")
+    check = next(c for c in nb.cells if student.grade_id(c) == "90-ex2-check")
+    check.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="pi_1: expected ...",
+                                            traceback=["AssertionError: pi_1: expected ..."])]
+    nbformat.write(nb, tmp_path / "90_good.ipynb")
+    results = student.validate(tmp_path / "90_good.ipynb", execute=False)
+    assert [c["source"] for c in results["failed"]] == [check.source]
+
+
+@pytest.mark.parametrize("name, passing", [
+    ("91_no_markers", "exercise_weighted_mean([1, 2, 3]"),  # solution without markers
+    ("92_check_asserts_nothing", 'print("pi_1 checked")'),  # check that tests nothing
+])
+def test_inverted_validation_catches_checks_that_pass_without_answers(fixture_release, name, passing):
+    results = student.validate(fixture_release[1] / f"{name}.ipynb", invert=True)
+    assert [passing in c["source"] for c in results.get("passed", [])] == [True], results
+
+
+def test_leaked_solution_lines_are_caught():
+    master = read(FIXTURES / "90_good.ipynb")
+    leaked = copy.deepcopy(master)
+    for cell in leaked.cells:
+        cell.source = cell.source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", "")
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    problems = student.student_version_problems(master, leaked)
+    assert any("contains the solution line 'return float(np.sum(w * x) / np.sum(w))'" in p for p in problems)
+    assert any("HIDDEN TESTS" in p for p in problems)
+    assert any("no `raise NotImplementedError()` stub" in p for p in problems)
+    assert any("has stored outputs" in p for p in student.student_version_problems(master, master))
+
+
+def test_failed_build_keeps_the_previous_build(tmp_path, monkeypatch):
+    """A failing nbgrader run (here a fake one reporting a duplicate grade id,
+    as nbgrader 0.9.6 does) raises with nbgrader's error line and leaves the
+    previous build and no temporary folder behind."""
+    import subprocess
+
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    shutil.copy(FIXTURES / "96_duplicate_ids.ipynb", source)
+    outdir = tmp_path / "build" / "student"
+    (outdir / "notebooks").mkdir(parents=True)
+    (outdir / "notebooks" / "previous.ipynb").write_text("{}")
+
+    def fake_nbgrader(cmd, **kwargs):
+        assert cmd[2:5] == ["nbgrader", "generate_assignment", "notebooks"] and "--no-db" in cmd
+        Path(next(a for a in cmd if a.startswith("--CourseDirectory.release_directory="))
+             .split("=", 1)[1], "notebooks").mkdir(parents=True)  # a half-written release
+        return subprocess.CompletedProcess(cmd, 1, "", "[GenerateAssignmentApp | ERROR] "
+                                           "nbgrader.nbgraderformat.common.ValidationError: "
+                                           "Duplicate grade id: 96-ex1-check\n")
+
+    monkeypatch.setattr(student.subprocess, "run", fake_nbgrader)
+    with pytest.raises(student.StudentBuildError, match="Duplicate grade id: 96-ex1-check"):
+        student.build(source, outdir)
+    assert [p.name for p in (outdir / "notebooks").iterdir()] == ["previous.ipynb"]
+    assert [p.name for p in outdir.parent.iterdir()] == ["student"]  # no temporary folders left
