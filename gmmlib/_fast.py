@@ -81,7 +81,7 @@ def n_phi(covariance_type, n_features):
 def chunk_rows(covariance_type, n_features, n_components):
     """Rows per chunk so that the feature block stays near ``CHUNK_BYTES``."""
     width = n_phi(covariance_type, n_features) + 2 * n_components + n_features
-    return int(np.clip(CHUNK_BYTES // (8 * width), 256, 16384))
+    return min(max(CHUNK_BYTES // (8 * width), 256), 16384)
 
 
 class Design:
@@ -112,6 +112,7 @@ class Design:
         #: squared Mahalanobis distance of the farthest component mean from the centre
         self.kappa = float(np.max(mu_Lambda_mu))
         self.W = np.ascontiguousarray(W)
+        self.W_T = np.ascontiguousarray(W.T)
         self.const = log_weights - 0.5 * d * LOG_2PI + const
 
     # -- coefficients: W of shape (n_phi, K) and const of shape (K,) ---------
@@ -152,58 +153,89 @@ class Design:
         return W, log_det - 0.5 * mu_Lambda_mu, mu_Lambda_mu
 
     # -- features ------------------------------------------------------------
-    def phi(self, Xc):
-        """Feature block ``phi(x)`` for centred rows ``Xc``, shape (rows, n_phi)."""
-        t = self.covariance_type
+    def phi_T(self, XcT, out):
+        """Write the transposed feature block ``phi(x)^T`` (n_phi, m) into ``out``.
+
+        ``XcT`` holds centred rows as columns, shape (d, m). Rows of ``out`` are
+        features, so each is built by one contiguous vector operation.
+        """
+        t, d = self.covariance_type, self.n_features
+        out[:d] = XcT
         if t == "full":
-            j, k = self.triu
-            return np.hstack([Xc, Xc[:, j] * Xc[:, k]])
-        if t == "tied":
-            Y = Xc @ self.precisions_chol
-            return np.hstack([Xc, np.einsum("ij,ij->i", Y, Y)[:, np.newaxis]])
-        if t == "diag":
-            return np.hstack([Xc, Xc * Xc])
-        return np.hstack([Xc, np.einsum("ij,ij->i", Xc, Xc)[:, np.newaxis]])
+            position = d
+            for j in range(d):  # x_j * x_k for k >= j
+                width = d - j
+                np.multiply(XcT[j], XcT[j:], out=out[position:position + width])
+                position += width
+        elif t == "diag":
+            np.multiply(XcT, XcT, out=out[d:])
+        elif t == "spherical":
+            np.einsum("jm,jm->m", XcT, XcT, out=out[d])
+        else:  # tied: |x^T U|^2
+            Y = self.precisions_chol.T @ XcT
+            np.einsum("jm,jm->m", Y, Y, out=out[d])
+        return out
 
 
-def _chunk_e_step(design, Xc):
-    """Responsibilities and log p(x_i) for one chunk of centred rows.
+class _Buffers:
+    """Work arrays of one thread, allocated once and reused for every chunk.
 
-    Returns ``phi``, ``resp`` (rows, K) and ``log_prob_norm`` (rows,).
+    Views of the first ``rows * m`` entries of flat arrays, so that a short
+    last chunk still gets C-contiguous operands (fast BLAS, no copies).
     """
-    phi = design.phi(Xc)
-    log_prob = phi @ design.W
-    log_prob += design.const
-    top = log_prob.max(axis=1, keepdims=True)
+
+    def __init__(self, design, step):
+        self.shapes = (design.n_features, design.W.shape[0], design.W.shape[1])
+        self.flat = [np.empty(rows * step) for rows in self.shapes]
+
+    def views(self, m):
+        return [flat[: rows * m].reshape(rows, m) for flat, rows in zip(self.flat, self.shapes)]
+
+
+def _chunk_e_step(design, X_chunk, shift, buffers):
+    """Responsibilities and log p(x_i) for one chunk of ``m`` rows.
+
+    Everything is laid out with the rows of ``X`` along the last axis, so each
+    reduction over components is an element-wise operation between K
+    contiguous vectors. Returns ``phi_T`` (n_phi, m), ``resp_T`` (K, m) and
+    ``log_prob_norm`` (m,); the first two are views of the thread's buffers.
+    """
+    XcT, phi_T, log_prob_T = buffers.views(X_chunk.shape[0])
+    np.subtract(X_chunk.T, shift[:, np.newaxis], out=XcT)  # centre on the fly
+    design.phi_T(XcT, phi_T)
+    np.matmul(design.W_T, phi_T, out=log_prob_T)  # log(pi_c N_ic) minus const_c
+    log_prob_T += design.const[:, np.newaxis]
+    top = np.max(log_prob_T, axis=0)
     top[~np.isfinite(top)] = 0.0
-    log_prob -= top  # log(pi_c N_ic) - max_j log(pi_j N_ij) <= 0
-    np.copyto(log_prob, -np.inf, where=log_prob < LOG_FLUSH)  # flush ~1e-290 and below
-    resp = np.exp(log_prob, out=log_prob)
-    total = resp.sum(axis=1)
-    resp /= total[:, np.newaxis]
-    log_prob_norm = np.log(total) + top[:, 0]
-    return phi, resp, log_prob_norm
+    log_prob_T -= top  # log(pi_c N_ic) - max_j log(pi_j N_ij) <= 0
+    np.copyto(log_prob_T, -np.inf, where=log_prob_T < LOG_FLUSH)  # flush ~1e-290 and below
+    resp_T = np.exp(log_prob_T, out=log_prob_T)
+    total = np.sum(resp_T, axis=0)
+    resp_T /= total
+    log_prob_norm = np.log(total)
+    log_prob_norm += top
+    return phi_T, resp_T, log_prob_norm
 
 
 def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step):
     """Process rows[0]:rows[1] chunk by chunk; return partial sums."""
     K = design.W.shape[1]
+    buffers = _Buffers(design, min(step, max(rows[1] - rows[0], 1)))
     log_prob_norm_sum = 0.0
     nk = np.zeros(K)
-    S = np.zeros((K, design.W.shape[0])) if want_stats else None
+    S_T = np.zeros((design.W.shape[0], K)) if want_stats else None
     for start in range(rows[0], rows[1], step):
         stop = min(start + step, rows[1])
-        Xc = X[start:stop] - shift
-        phi, resp, log_prob_norm = _chunk_e_step(design, Xc)
+        phi_T, resp_T, log_prob_norm = _chunk_e_step(design, X[start:stop], shift, buffers)
         log_prob_norm_sum += log_prob_norm.sum()
         if out_log_prob_norm is not None:
             out_log_prob_norm[start:stop] = log_prob_norm
         if out_resp is not None:
-            out_resp[start:stop] = resp
+            out_resp[start:stop] = resp_T.T
         if want_stats:
-            nk += resp.sum(axis=0)
-            S += resp.T @ phi
-    return log_prob_norm_sum, nk, S
+            nk += resp_T.sum(axis=1)
+            S_T += phi_T @ resp_T.T  # sum_i phi(x_i) r_ic, shape (n_phi, K)
+    return log_prob_norm_sum, nk, (S_T.T if want_stats else None)
 
 
 @contextmanager

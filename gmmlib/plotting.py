@@ -129,7 +129,7 @@ STYLE = {
     "figure.constrained_layout.use": True,
     "savefig.facecolor": "white",
     "savefig.dpi": 200,
-    "pdf.fonttype": 42,
+    "pdf.fonttype": 42,  # TrueType subsets (Type 3 breaks on mathtext glyphs in mpl 3.11)
     "ps.fonttype": 42,
     "svg.fonttype": "path",
     "svg.hashsalt": "gmmlib-course-figures",

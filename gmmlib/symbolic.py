@@ -489,6 +489,22 @@ def derive_weights(nk):
     return sp.solve(equations, unknowns, dict=True)[0]
 
 
+def _solve_linear(equations, unknowns, template):
+    """Solve equations that are linear in ``unknowns``; substitute the solution into ``template``.
+
+    ``sp.linsolve`` raises ``NonlinearError`` if an equation is not linear, so the
+    claim "the equations are linear" is checked, not assumed.
+    """
+    solutions = sp.linsolve(equations, unknowns)
+    if len(solutions) != 1:
+        raise ValueError(
+            f"expected exactly one stationary point for {unknowns}; linsolve found "
+            f"{solutions}. Check that the weights r are positive and the data not all equal."
+        )
+    values = dict(zip(unknowns, next(iter(solutions))))
+    return template.subs(values).applyfunc(sp.cancel)
+
+
 def _weighted_log_likelihood(X, r, mu, cov):
     X, r = sp.Matrix(X), sp.Matrix(r)
     return sp.Add(*[r[i] * log_mvn_density_2d(X[i, :].T, mu, cov) for i in range(X.rows)])
@@ -523,8 +539,7 @@ def derive_mean(X, r, cov=None):
     mu = mean_symbols()
     objective = _weighted_log_likelihood(X, r, mu, cov)
     gradient = [sp.diff(objective, m) for m in mu]
-    solution = sp.solve(gradient, list(mu), dict=True)[0]
-    return mu.subs(solution).applyfunc(sp.simplify)
+    return _solve_linear(gradient, list(mu), mu)
 
 
 def log_mvn_density_precision(x, mu, precision):
@@ -547,9 +562,10 @@ def derive_covariance(X, r, mu=None):
     1. write the log-density with the precision
        :math:`\Lambda = \begin{bmatrix}p & q\\ q & s\end{bmatrix}`;
     2. differentiate w.r.t. :math:`p, q, s` and set to 0;
-    3. substitute :math:`\Lambda = \Sigma^{-1}` (adjugate formula): the
-       equations become linear in :math:`\Sigma_{hh}, \Sigma_{hw}, \Sigma_{ww}`;
-    4. solve.
+    3. substitute :math:`\Lambda = \Sigma^{-1}` (adjugate formula) and cancel
+       the common denominators: the equations become linear in
+       :math:`\Sigma_{hh}, \Sigma_{hw}, \Sigma_{ww}`;
+    4. solve them with ``sp.linsolve`` (which fails if they are not linear).
 
     The result is the weighted scatter matrix
     :math:`\Sigma = \frac{1}{m}\sum_i r_i (x_i - \mu)(x_i - \mu)^\top`, :math:`m = \sum_i r_i`
@@ -583,9 +599,9 @@ def derive_covariance(X, r, mu=None):
                          for i in range(X.rows)])
     cov = covariance_symbols()
     as_sigma = dict(zip((p, q, s), [adjugate_inverse_2x2(cov)[k] for k in (0, 1, 3)]))
-    equations = [sp.simplify(sp.diff(objective, v).subs(as_sigma)) for v in (p, q, s)]
-    solution = sp.solve(equations, [Sigma_hh, Sigma_hw, Sigma_ww], dict=True)[0]
-    return cov.subs(solution).applyfunc(sp.factor)
+    # cancel() clears the determinant from the denominators: the equations become linear
+    equations = [sp.cancel(sp.diff(objective, v).subs(as_sigma)) for v in (p, q, s)]
+    return _solve_linear(equations, [Sigma_hh, Sigma_hw, Sigma_ww], cov)
 
 
 def weighted_mean(X, r):

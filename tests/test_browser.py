@@ -153,14 +153,15 @@ class PageProblems:
         assert not self.console, f"{what}: console errors: {self.console}"
 
 
-# Resolves once MathJax 2 has finished its startup typesetting and the queue
-# has run (braces around the hook body: returning the queued callback deadlocks).
-WAIT_FOR_MATHJAX = """() => new Promise((resolve) => {
-  if (!window.MathJax || !window.MathJax.Hub) { resolve("no MathJax"); return; }
+# Sets window.__gmmTypeset once MathJax 2 has finished its startup typesetting
+# and its queue has run (braces around the hook body: a hook that returns the
+# queued callback deadlocks MathJax). Waited for with a timeout, never awaited.
+WATCH_MATHJAX = """() => {
+  if (!window.MathJax || !window.MathJax.Hub) { window.__gmmTypeset = "no MathJax"; return; }
   MathJax.Hub.Register.StartupHook("End", () => {
-    MathJax.Hub.Queue(() => { resolve("typeset"); });
+    MathJax.Hub.Queue(() => { window.__gmmTypeset = "typeset"; });
   });
-})"""
+}"""
 MATHJAX_IDLE = """() => window.MathJax && MathJax.Hub && MathJax.Hub.queue
   && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running
   && !document.querySelector('.MathJax_Processing')"""
@@ -204,7 +205,9 @@ def check_page(browser, base_url, path, *, expect_math, expect_images, screensho
         page = context.new_page()
         problems = PageProblems(context, page, base_url)
         page.goto(url, wait_until="load", timeout=30_000)
-        state = page.evaluate(WAIT_FOR_MATHJAX)
+        page.evaluate(WATCH_MATHJAX)
+        page.wait_for_function("() => window.__gmmTypeset !== undefined", timeout=60_000)
+        state = page.evaluate("() => window.__gmmTypeset")
         assert state == "typeset", f"{what}: MathJax did not load ({state})"
         page.wait_for_function(MATHJAX_IDLE, timeout=30_000)
         facts = page.evaluate(PAGE_FACTS)
@@ -265,6 +268,17 @@ def test_lesson_page_renders_offline(browser, base_url, lesson):
     for neighbour in (LESSONS[i - 1] if i else None, LESSONS[i + 1] if i + 1 < len(LESSONS) else None):
         if neighbour is not None:
             assert f"{neighbour.stem}.html" in facts["links"], f"{lesson.name}: no link to {neighbour.name}"
+
+
+def test_site_also_works_from_the_disk(browser, site):
+    """Students may open build/html/index.html straight from the disk (file://)."""
+    with_math = [path for path in LESSONS if has_math(notebook_json(path))]
+    if not with_math:
+        pytest.skip("no lesson with maths yet")
+    lesson = min(with_math, key=lambda path: path.stat().st_size)
+    check_page(browser, site.as_uri() + "/", f"{lesson.stem}.html", expect_math=True,
+               expect_images=False)
+    check_page(browser, site.as_uri() + "/", "index.html", expect_math=False, expect_images=False)
 
 
 @pytest.mark.parametrize("source, page", [("ERRATA.md", "errata.html"),

@@ -287,3 +287,23 @@ def test_lesson_title_and_link_helpers():
     assert reading.rewrite_links('<a href="99_missing.ipynb">', "notebooks", "", targets) == \
         '<a href="99_missing.ipynb">'
     assert html.unescape(reading.nav_html("../", ("a.html", "A & B"))).count("../index.html") == 1
+
+
+def test_hide_solutions_blanks_answers_and_hidden_tests():
+    nb = nbformat.v4.new_notebook()
+    answer = nbformat.v4.new_code_cell(
+        "def f(x):\n    \"\"\"Doc.\"\"\"\n    ### BEGIN SOLUTION\n    return x + 41\n    ### END SOLUTION\n",
+        execution_count=3, outputs=[nbformat.v4.new_output("stream", name="stdout", text="42\n")])
+    answer.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "00-ex1-answer"}
+    check = nbformat.v4.new_code_cell(
+        "assert f(1) == 42\n### BEGIN HIDDEN TESTS\nassert f(2) == 43\n### END HIDDEN TESTS\n")
+    check.metadata["nbgrader"] = {"solution": False, "grade": True, "grade_id": "00-ex1-check"}
+    written = nbformat.v4.new_markdown_cell("The answer is 42.")
+    written.metadata["nbgrader"] = {"solution": True, "grade": True, "grade_id": "00-ex2-answer"}
+    nb.cells = [answer, check, written]
+    assert reading.hide_solutions(nb) == 2
+    assert answer.source == ('def f(x):\n    """Doc."""\n    # YOUR CODE HERE\n'
+                             "    raise NotImplementedError()\n")
+    assert answer.outputs == [] and answer.execution_count is None
+    assert check.source == "assert f(1) == 42\n"
+    assert written.source == "YOUR ANSWER HERE"

@@ -378,3 +378,17 @@ def test_collapse_needs_several_samples_on_one_value():
     # scikit-learn's model is accepted too, and collapses the same way
     ref = SkGaussianMixture(2, max_iter=1000, tol=1e-10, **init).fit(X)
     assert collapsed_components(ref, X) == [1]
+
+
+def test_verbose_output(X, capsys):
+    GaussianMixture(3, random_state=0, verbose=1, n_init=2, max_iter=500).fit(X)
+    out = capsys.readouterr().out
+    assert "Initialization 0" in out and "Initialization 1" in out
+    assert "Initialization converged." in out
+    with pytest.warns(ConvergenceWarning):
+        GaussianMixture(3, random_state=0, verbose=2, max_iter=20, tol=0).fit(X)
+    out = capsys.readouterr().out
+    assert "  Iteration 10\t time lapse" in out and "ll change" in out
+    assert "Initialization did not converge. time lapse" in out and "lower bound" in out
+    GaussianMixture(3, random_state=0).fit(X)
+    assert capsys.readouterr().out == ""  # verbose=0 prints nothing

@@ -6,14 +6,17 @@ For every lesson (``notebooks/NN_*.ipynb``):
    once per session into a temporary folder, writes a student version with no
    solution text, no hidden tests, no outputs and no execution counts;
 2. every check cell passes on the master notebook (nbgrader's ``Validator``);
-3. NO check cell passes on the student version (``Validator(invert=True)``,
-   which executes it), so a forgotten marker or a check that asserts nothing
-   is caught.
+3. NO check cell passes on the student version (``Validator(invert=True)``),
+   so a forgotten marker or a check that asserts nothing is caught.
 
 For (2) the validator grades the outputs stored in the master notebook rather
 than executing it again: nbval executes every lesson in the same ``make test``
 run and fails if a stored output (a check cell's included) is not reproduced.
 Set ``GMM_EXECUTE_MASTERS=1`` to have the validator execute the masters too.
+For (3) the student versions are executed one after the other in ONE kernel,
+its namespace reset before each (:func:`gmmlib.tools.student.execute_in_one_kernel`),
+then graded by nbgrader's validator: this saves a kernel start and the imports
+per notebook; a test below shows that nothing leaks from one notebook to the next.
 
 The fixtures in ``tests/fixtures/exercises/`` show that these checks fail when
 they should. nbgrader is the instructor extra: without it, this file is skipped.
@@ -84,8 +87,8 @@ def test_every_check_passes_on_the_master(path):
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=IDS)
-def test_no_check_passes_on_the_student_version(path, released):
-    results = student.validate(released[0] / path.name, invert=True)
+def test_no_check_passes_on_the_student_version(path, executed):
+    results = student.grade_outputs(executed[path.name], invert=True)
     assert results == {}, (
         "these check cells pass although the answers are stubs (a solution without "
         "markers, or a check that does not test the answer):\n"
@@ -109,7 +112,22 @@ def fixture_release(tmp_path_factory):
     return source, student.build(source, source.parent / "build" / "student")
 
 
-def test_good_fixture_passes_both_ways(fixture_release):
+@pytest.fixture(scope="module")
+def executed(released, fixture_release):
+    """Every student version (fixtures and lessons) executed in one kernel: {name: nb}.
+
+    The good fixture's MASTER runs first, right before its student version, so
+    a name leaking through the namespace reset would make a student check pass.
+    """
+    source, release = fixture_release
+    fixtures = [("master-90", source / "90_good.ipynb")] + [
+        (f"student-{p.name[:2]}", p) for p in sorted(release.glob("*.ipynb"))]
+    lessons = [(p.name, released[0] / p.name) for p in LESSONS]
+    names, paths = zip(*(fixtures + lessons))
+    return dict(zip(names, student.execute_in_one_kernel(list(paths))))
+
+
+def test_good_fixture_passes_both_ways(fixture_release, executed):
     source, release = fixture_release
     master, released_nb = read(source / "90_good.ipynb"), read(release / "90_good.ipynb")
     assert any(c.get("outputs") for c in master.cells if c.cell_type == "code")  # so clearing is tested
@@ -118,7 +136,14 @@ def test_good_fixture_passes_both_ways(fixture_release):
     assert stubbed.endswith("    # YOUR CODE HERE\n    raise NotImplementedError()")
     assert "YOUR ANSWER HERE" in [c.source for c in released_nb.cells if student.grade_id(c) == "90-ex2-explain"][0]
     assert student.validate(source / "90_good.ipynb", execute=False) == {}
-    assert student.validate(release / "90_good.ipynb", invert=True) == {}
+    assert student.grade_outputs(executed["master-90"]) == {}  # re-executed: still passes
+    assert student.grade_outputs(executed["student-90"], invert=True) == {}  # nothing leaked
+
+
+def test_validator_executing_a_student_version_agrees(fixture_release):
+    """nbgrader's own executing validator (one kernel per notebook) on one fixture."""
+    results = student.validate(fixture_release[1] / "91_no_markers.ipynb", invert=True)
+    assert [c["source"][:40] for c in results["passed"]] == ['expect_close("exercise_weighted_mean([1,']
 
 
 def test_a_failing_stored_check_is_reported(fixture_release, tmp_path):
@@ -135,8 +160,8 @@ def test_a_failing_stored_check_is_reported(fixture_release, tmp_path):
     ("91_no_markers", "exercise_weighted_mean([1, 2, 3]"),  # solution without markers
     ("92_check_asserts_nothing", 'print("pi_1 checked")'),  # check that tests nothing
 ])
-def test_inverted_validation_catches_checks_that_pass_without_answers(fixture_release, name, passing):
-    results = student.validate(fixture_release[1] / f"{name}.ipynb", invert=True)
+def test_inverted_validation_catches_checks_that_pass_without_answers(executed, name, passing):
+    results = student.grade_outputs(executed[f"student-{name[:2]}"], invert=True)
     assert [passing in c["source"] for c in results.get("passed", [])] == [True], results
 
 

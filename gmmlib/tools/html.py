@@ -16,6 +16,9 @@ site that works offline, from a web server or straight from the disk
   without any network access. No page loads anything from a CDN (require.js,
   jQuery, mermaid and widget scripts are left out).
 
+The exercise solutions are shown as stored; ``--hide-solutions`` blanks them
+(and their outputs) as the student versions do, for a site given to students.
+
 Links between lessons (``03_e_step.ipynb``), to ``ERRATA.md``, to
 ``figures/README.md`` and to figure files are rewritten to the matching pages.
 The site is built in a temporary folder next to the output folder and swapped
@@ -32,6 +35,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from ._paths import course_root
 
@@ -45,9 +49,11 @@ MATHJAX_CONFIG = f"""\
      falling back to system glyphs (\\mathcal N would become a plain N).
    - MathJax's blank test font is `url('about:blank')`, which Chromium refuses
      with a console error: use a local() font instead (same fallback).
+   - No fast preview: typeset each formula once (twice as fast on long lessons).
    - The hidden MathML copies kept for screen readers would ask for the TeX
      web fonts (not shipped, 404): let them inherit the page's fonts. */
 MathJax.Hub.Config({{
+  "fast-preview": {{disabled: true}},
   "HTML-CSS": {{
     availableFonts: [],
     preferredFont: null,
@@ -111,9 +117,9 @@ SIMPLE_PAGE = """\
 <link rel="icon" href="data:,">
 <style type="text/css">
 body {{ font-family: system-ui, sans-serif; line-height: 1.5; color: #222;
-  max-width: 900px; margin: 0 auto; padding: 0 1em 2em; }}
+  max-width: 1100px; margin: 0 auto; padding: 0 1em 2em; }}
 main img {{ max-width: 100%; height: auto; }}
-main table {{ border-collapse: collapse; margin: 1em 0; }}
+main table {{ border-collapse: collapse; margin: 1em 0; display: block; overflow-x: auto; }}
 main th, main td {{ border: 1px solid #ccc; padding: 0.3em 0.6em; vertical-align: top; }}
 main code {{ background: #f4f4f4; padding: 0 0.2em; }}
 main pre {{ background: #f4f4f4; padding: 0.6em; overflow-x: auto; }}
@@ -185,7 +191,7 @@ def site_targets(root, lesson_paths_):
     if (root / "figures").is_dir():
         for path in sorted((root / "figures").rglob("*")):
             rel = path.relative_to(root).as_posix()
-            if path.is_file() and not any(part.startswith(".") for part in path.parts):
+            if path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
                 targets[rel] = "figures/index.html" if rel == "figures/README.md" else rel
     return targets
 
@@ -201,7 +207,7 @@ def rewrite_links(page_html, source_dir, page_dir, targets):
     URLs with a scheme (``https:``, ``data:``) and unknown targets are kept."""
 
     def replace(match):
-        url = html.unescape(match.group("url"))
+        url = unquote(html.unescape(match.group("url")))
         frag = match.group("frag") or ""
         if not url or url.startswith("/"):
             return match.group(0)
@@ -209,7 +215,7 @@ def rewrite_links(page_html, source_dir, page_dir, targets):
         if target is None:
             return match.group(0)
         new = posixpath.relpath(target, page_dir or ".")
-        return f'{match.group("attr")}="{html.escape(new)}{frag}"'
+        return f'{match.group("attr")}="{html.escape(quote(new))}{frag}"'
 
     return _LINK.sub(replace, page_html)
 
@@ -252,6 +258,35 @@ def copy_mathjax(site):
     config.write_text(MATHJAX_CONFIG, encoding="utf-8")
 
 
+_SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(\n|$)",
+                       re.M | re.S)
+_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*(\n|$)",
+                     re.M | re.S)
+
+
+def hide_solutions(nb):
+    """Blank the exercise answers of ``nb`` in place, as nbgrader's student
+    version does: code between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
+    becomes ``# YOUR CODE HERE`` / ``raise NotImplementedError()`` and the
+    cell's outputs are dropped, a markdown answer becomes ``YOUR ANSWER HERE``,
+    hidden tests are removed. Returns the number of answers hidden."""
+    hidden = 0
+    for cell in nb.cells:
+        cell.source = _HIDDEN.sub("", cell.source)
+        if not cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            continue
+        hidden += 1
+        if cell.cell_type == "code":
+            cell.source = _SOLUTION.sub(
+                lambda m: f"{m.group(1)}# YOUR CODE HERE\n{m.group(1)}raise NotImplementedError()"
+                          f"{m.group(2)}", cell.source)
+            cell.outputs = []
+            cell.execution_count = None
+        else:
+            cell.source = "YOUR ANSWER HERE"
+    return hidden
+
+
 def make_exporter():
     """An nbconvert ``HTMLExporter`` for lesson pages (lab template, offline)."""
     from jinja2 import DictLoader
@@ -290,9 +325,10 @@ def simple_page(title, body, prefix, nav_top="", nav_bottom=""):
 # the build
 
 
-def build_site(root, site, log=print):
+def build_site(root, site, log=print, solutions=True):
     """Render the reading edition of the course in ``root`` into the (new,
-    empty) folder ``site``. Returns a dict with the pages written."""
+    empty) folder ``site``; ``solutions=False`` blanks the exercise answers
+    (:func:`hide_solutions`). Returns a dict with the pages written."""
     import nbformat
 
     root, site = Path(root), Path(site)
@@ -302,6 +338,8 @@ def build_site(root, site, log=print):
     lessons = []
     for path in lesson_paths(root):
         nb = nbformat.read(path, as_version=4)
+        if not solutions:
+            hide_solutions(nb)
         lessons.append((path, nb, lesson_title(nb, path.stem.replace("_", " "))))
     targets = site_targets(root, [path for path, _, _ in lessons])
     has_errata = (root / "ERRATA.md").is_file()
@@ -391,7 +429,7 @@ def swap_in(new, outdir):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(outdir, root=None, log=print):
+def build(outdir, root=None, log=print, solutions=True):
     """Build the site into a temporary folder next to ``outdir``, then swap it in."""
     root = Path(root) if root is not None else course_root()
     outdir = Path(outdir)
@@ -401,7 +439,7 @@ def build(outdir, root=None, log=print):
     tmp = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.tmp-"))
     try:
         os.chmod(tmp, 0o755)
-        pages = build_site(root, tmp, log=log)
+        pages = build_site(root, tmp, log=log, solutions=solutions)
         swap_in(tmp, outdir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -416,13 +454,15 @@ def main(argv=None):
                         help="output folder (default: build/html, relative to the course root)")
     parser.add_argument("--root", type=Path, default=None,
                         help="course checkout to render (default: this one)")
+    parser.add_argument("--hide-solutions", action="store_true",
+                        help="blank the exercise answers (as in the student versions) and their outputs")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     root = args.root if args.root is not None else course_root()
     if not lesson_paths(root):
         print(f"No lessons (notebooks/{LESSON_PATTERN}) in {root}.", file=sys.stderr)
         return 1
-    pages = build(args.outdir, root=root)
+    pages = build(args.outdir, root=root, solutions=not args.hide_solutions)
     outdir = args.outdir if args.outdir.is_absolute() else Path(root) / args.outdir
     print(f"reading edition: {len(pages['lessons'])} lessons in {outdir} "
           f"({time.perf_counter() - start:.1f} s); open {outdir / 'index.html'}")

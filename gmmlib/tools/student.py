@@ -472,6 +472,73 @@ def validate(path, invert=False, execute=True, timeout=120):
     return Validator(config=config, invert=invert, **kwargs).validate(str(path))
 
 
+def display_only(cell):
+    """True for a lesson cell that only shows something (``gmmlib.figures.show(...)``,
+    ``plt.show()``): every statement is a call named ``show``, so it binds no name."""
+    if cell.cell_type != "code" or nbgrader_meta(cell):
+        return False
+    try:
+        body = _parse(cell.source).body
+    except SyntaxError:
+        return False
+    return bool(body) and all(isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+                              and _call_name(s.value) == "show" for s in body)
+
+
+def execute_in_one_kernel(paths, timeout=300):
+    """Execute notebooks one after the other in ONE kernel; return the executed notebooks.
+
+    Before each notebook the kernel's namespace is cleared (``%reset -f``), its
+    figures closed and its working directory set to the notebook's folder, so
+    each notebook sees a fresh namespace; imported modules stay loaded, which
+    saves a kernel start and the imports per notebook. Errors do not stop the
+    run (as in nbgrader's validator). Display-only cells (:func:`display_only`)
+    are not executed: they bind no names, so no check depends on them.
+    """
+    import copy
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebooks = [nbformat.read(p, as_version=4) for p in paths]
+    combined = nbformat.v4.new_notebook(metadata=copy.deepcopy(notebooks[0].metadata) if notebooks else {})
+    origin = []  # (notebook, cell) of each combined cell, None for the separators
+    for path, nb in zip(paths, notebooks):
+        folder = str(Path(path).resolve().parent)
+        combined.cells.append(nbformat.v4.new_code_cell(
+            f"%reset -f\nimport os as _os, matplotlib.pyplot as _plt\n_os.chdir({folder!r})\n"
+            "_plt.close('all')\ndel _os, _plt"))
+        origin.append(None)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+                if not display_only(cell):
+                    combined.cells.append(nbformat.v4.new_code_cell(cell.source))
+                    origin.append(cell)
+    client = NotebookClient(combined, timeout=timeout, kernel_name="python3", allow_errors=True,
+                            record_timing=False,
+                            resources={"metadata": {"path": str(Path(paths[0]).resolve().parent)}})
+    client.execute()
+    for executed, cell in zip(combined.cells, origin):
+        if cell is None:
+            errors = [o for o in executed.outputs if o.output_type == "error"]
+            if errors:
+                raise RuntimeError(f"resetting the kernel failed: {errors[0].ename}: {errors[0].evalue}")
+        else:
+            cell.outputs, cell.execution_count = executed.outputs, executed.execution_count
+    return notebooks
+
+
+def grade_outputs(nb, invert=False):
+    """nbgrader's validator on an executed notebook (its stored outputs)."""
+    import nbformat
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "executed.ipynb"
+        nbformat.write(nb, path)
+        return validate(path, invert=invert, execute=False)
+
+
 def describe_validation(results):
     """One line per offending cell of a :func:`validate` result."""
     lines = []
@@ -527,7 +594,12 @@ def main(argv=None):
     status = 0
     names = gmmlib_attribute_names() if args.check else None
     masters = {}
-    for path in sorted(released.glob("*.ipynb")):
+    paths = sorted(released.glob("*.ipynb"))
+    if args.check:
+        print(f"executing {len(paths)} master and {len(paths)} student notebooks ...", flush=True)
+        ran = execute_in_one_kernel([source / p.name for p in paths] + paths)
+        ran_master, ran_student = ran[:len(paths)], ran[len(paths):]
+    for index, path in enumerate(paths):
         name = path.name
         master = masters[name] = nbformat.read(source / name, as_version=4)
         student = nbformat.read(path, as_version=4)
@@ -535,9 +607,9 @@ def main(argv=None):
         print(f"{shown}: {_summary(master, student)}", flush=True)
         if args.check:
             problems = student_version_problems(master, student) + exercise_problems(master, name, names)
-            problems += [f"master: {ln}" for ln in describe_validation(validate(source / name))]
+            problems += [f"master: {ln}" for ln in describe_validation(grade_outputs(ran_master[index]))]
             problems += [f"student: {ln}" for ln in
-                         describe_validation(validate(released / name, invert=True))]
+                         describe_validation(grade_outputs(ran_student[index], invert=True))]
             for problem in problems:
                 print(f"    PROBLEM {problem}")
             status |= bool(problems)
