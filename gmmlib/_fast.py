@@ -31,15 +31,23 @@ diag       ``[x, x**2]``                ``[lambda * mu, -lambda / 2]``
 spherical  ``[x, |x|^2]``               ``[lambda * mu, -lambda / 2]``
 =========  ==========================  ===========================================
 
-Numerical care: the data are centred first (so :math:`x^\top\Lambda x` and
-:math:`\mu^\top\Lambda\mu` do not cancel catastrophically); responsibilities
-below ``exp(-667)`` (~1e-290) are flushed to exactly 0 (subnormal numbers make
-the next matrix product several times slower and change nothing measurable);
-rows are split over two threads, each running single-threaded BLAS. If a
-component mean lies more than ``sqrt(KAPPA_MAX)`` = 1000 of its standard
-deviations from the data's centre (``Design.kappa > KAPPA_MAX``), the
-cancellation would cost more than ~1e-10 and the estimator uses its plain path
-for that iteration instead.
+Numerical and speed care:
+
+- the data are centred (chunk by chunk, so X is never copied) to keep
+  :math:`x^\top\Lambda x` and :math:`\mu^\top\Lambda\mu` from cancelling
+  catastrophically; if a component mean still lies more than
+  ``sqrt(KAPPA_MAX)`` = 1000 of its standard deviations from the data's centre
+  (``Design.kappa > KAPPA_MAX``), the cancellation could cost more than ~1e-10
+  and the estimator runs its plain path for that iteration instead;
+- responsibilities below ``exp(-667)`` (~1e-290) are flushed to exactly 0
+  (subnormal numbers make the next matrix product several times slower and
+  change nothing measurable);
+- blocks are stored transposed, (features, rows) and (K, rows), in buffers
+  reused for every chunk, so each operation runs on contiguous vectors;
+- when all feature blocks fit in ``PHI_CACHE_BYTES`` (32 MiB) they are built
+  once per fit instead of once per iteration (not for tied covariances, whose
+  feature ``|x U|^2`` changes with ``U``);
+- rows are split over two threads, each running single-threaded BLAS.
 
 :mod:`gmmlib.mixture` keeps a plainly written per-component path
 (``_estimate_log_gaussian_prob`` and friends) that this module is tested against.
@@ -66,6 +74,8 @@ CHUNK_BYTES = 2**21
 #: it the cancellation in x^T Lambda x - 2 x^T Lambda mu + mu^T Lambda mu could
 #: cost more than ~1e-10 (eps * KAPPA_MAX), and the plain path runs instead
 KAPPA_MAX = 1e6
+#: largest total size in bytes of the feature blocks kept between iterations
+PHI_CACHE_BYTES = 2**25
 #: smallest number of rows for which a second thread is worth starting
 MIN_ROWS_FOR_THREADS = 20_000
 
@@ -192,17 +202,22 @@ class _Buffers:
         return [flat[: rows * m].reshape(rows, m) for flat, rows in zip(self.flat, self.shapes)]
 
 
-def _chunk_e_step(design, X_chunk, shift, buffers):
+def _chunk_phi(design, X_chunk, shift, buffers):
+    """Centre a chunk of rows on the fly and build its feature block ``phi_T``."""
+    XcT, phi_T, _ = buffers.views(X_chunk.shape[0])
+    np.subtract(X_chunk.T, shift[:, np.newaxis], out=XcT)
+    return design.phi_T(XcT, phi_T)
+
+
+def _chunk_e_step(design, phi_T, buffers):
     """Responsibilities and log p(x_i) for one chunk of ``m`` rows.
 
     Everything is laid out with the rows of ``X`` along the last axis, so each
     reduction over components is an element-wise operation between K
-    contiguous vectors. Returns ``phi_T`` (n_phi, m), ``resp_T`` (K, m) and
-    ``log_prob_norm`` (m,); the first two are views of the thread's buffers.
+    contiguous vectors. Returns ``resp_T`` (K, m), a view of the thread's
+    buffer, and ``log_prob_norm`` (m,).
     """
-    XcT, phi_T, log_prob_T = buffers.views(X_chunk.shape[0])
-    np.subtract(X_chunk.T, shift[:, np.newaxis], out=XcT)  # centre on the fly
-    design.phi_T(XcT, phi_T)
+    log_prob_T = buffers.views(phi_T.shape[1])[2]
     np.matmul(design.W_T, phi_T, out=log_prob_T)  # log(pi_c N_ic) minus const_c
     log_prob_T += design.const[:, np.newaxis]
     top = np.max(log_prob_T, axis=0)
@@ -214,10 +229,10 @@ def _chunk_e_step(design, X_chunk, shift, buffers):
     resp_T /= total
     log_prob_norm = np.log(total)
     log_prob_norm += top
-    return phi_T, resp_T, log_prob_norm
+    return resp_T, log_prob_norm
 
 
-def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step):
+def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step, cache):
     """Process rows[0]:rows[1] chunk by chunk; return partial sums."""
     K = design.W.shape[1]
     buffers = _Buffers(design, min(step, max(rows[1] - rows[0], 1)))
@@ -226,7 +241,13 @@ def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step)
     S_T = np.zeros((design.W.shape[0], K)) if want_stats else None
     for start in range(rows[0], rows[1], step):
         stop = min(start + step, rows[1])
-        phi_T, resp_T, log_prob_norm = _chunk_e_step(design, X[start:stop], shift, buffers)
+        if cache is not None and start in cache:
+            phi_T = cache[start]
+        else:
+            phi_T = _chunk_phi(design, X[start:stop], shift, buffers)
+            if cache is not None:
+                cache[start] = phi_T.copy()
+        resp_T, log_prob_norm = _chunk_e_step(design, phi_T, buffers)
         log_prob_norm_sum += log_prob_norm.sum()
         if out_log_prob_norm is not None:
             out_log_prob_norm[start:stop] = log_prob_norm
@@ -236,6 +257,20 @@ def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step)
             nk += resp_T.sum(axis=1)
             S_T += phi_T @ resp_T.T  # sum_i phi(x_i) r_ic, shape (n_phi, K)
     return log_prob_norm_sum, nk, (S_T.T if want_stats else None)
+
+
+def phi_cache_for(covariance_type, n_samples, n_features):
+    """An empty cache for the feature blocks if they fit in ``PHI_CACHE_BYTES``, else None.
+
+    ``phi(x)`` does not change between EM iterations (except for tied
+    covariances, whose feature depends on the precision), so small problems
+    build it once.
+    """
+    if covariance_type == "tied":
+        return None
+    if 8 * n_phi(covariance_type, n_features) * n_samples > PHI_CACHE_BYTES:
+        return None
+    return {}
 
 
 @contextmanager
@@ -255,7 +290,7 @@ def n_threads_for(n_samples):
 
 
 def em_pass(X, shift, design, *, want_stats=True, out_log_prob_norm=None, out_resp=None,
-            step=None, n_threads=None, executor=None):
+            step=None, n_threads=None, executor=None, cache=None):
     """One pass over ``X``: E-step, and (``want_stats``) the M-step statistics.
 
     Parameters
@@ -269,6 +304,9 @@ def em_pass(X, shift, design, *, want_stats=True, out_log_prob_norm=None, out_re
         Also accumulate ``nk`` (K,) and ``S = resp.T @ phi`` (K, n_phi).
     out_log_prob_norm, out_resp : ndarray, optional
         If given, receive ``log p(x_i)`` (n,) and the responsibilities (n, K).
+    cache : dict, optional
+        Feature blocks by chunk start (see :func:`phi_cache_for`); filled on the
+        first pass, reused on the next ones (same ``X``, ``shift`` and ``step``).
 
     Returns
     -------
@@ -282,11 +320,11 @@ def em_pass(X, shift, design, *, want_stats=True, out_log_prob_norm=None, out_re
     if n_threads is None:
         n_threads = n_threads_for(n)
     if n_threads == 1 or executor is None:
-        return _work(X, shift, design, (0, n), want_stats, out_log_prob_norm, out_resp, step)
+        return _work(X, shift, design, (0, n), want_stats, out_log_prob_norm, out_resp, step, cache)
     bounds = np.linspace(0, n, n_threads + 1).astype(int)
     futures = [
         executor.submit(_work, X, shift, design, (bounds[t], bounds[t + 1]), want_stats,
-                        out_log_prob_norm, out_resp, step)
+                        out_log_prob_norm, out_resp, step, cache)
         for t in range(n_threads)
     ]
     parts = [f.result() for f in futures]  # summed in a fixed order: deterministic

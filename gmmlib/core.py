@@ -153,7 +153,7 @@ def mvn_logpdf(X, mean, cov):
     Examples
     --------
     >>> mvn_logpdf([[160, 55]], [162, 57], 10 * np.eye(2)).round(4)
-    array([-4.5403])
+    array([-4.5405])
     """
     X = check_X(X)
     d = X.shape[1]

@@ -618,11 +618,11 @@ class GaussianMixture:
 
     def _em_iteration_fast(self, X, state, context):
         weights, means, _, precisions_chol = state
-        shift, executor, gram_matrix = context
+        shift, executor, gram_matrix, cache = context
         design = _fast.Design(self.covariance_type, weights, means - shift, precisions_chol)
         if design.kappa > _fast.KAPPA_MAX:  # extremely separated components: plain path
             return self._em_iteration_plain(X, state, context)
-        log_prob_norm_sum, nk_raw, S = _fast.em_pass(X, shift, design, executor=executor)
+        log_prob_norm_sum, nk_raw, S = _fast.em_pass(X, shift, design, executor=executor, cache=cache)
         nk, means_c, covariances = _fast.m_step_from_stats(
             self.covariance_type, nk_raw, S, X.shape[1], self.reg_covar, gram_matrix
         )
@@ -668,7 +668,8 @@ class GaussianMixture:
         with _fast.single_threaded_blas(), _fast.maybe_executor(X.shape[0]) as executor:
             shift = X.mean(axis=0)
             gram_matrix = _fast.gram(X, shift) if self.covariance_type == "tied" else None
-            context = (shift, executor, gram_matrix)
+            cache = _fast.phi_cache_for(self.covariance_type, *X.shape)
+            context = (shift, executor, gram_matrix, cache)
             for init in range(n_init):
                 self._print_verbose_init_begin(init)
                 if do_init:

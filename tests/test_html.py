@@ -258,7 +258,7 @@ def test_tiny_course_without_errata_or_figures(tmp_path, capsys):
 def test_tiny_course_links_are_rewritten_and_the_build_is_swapped_in(tmp_path):
     _tiny_course(tmp_path / "course", with_extras=True)
     out = tmp_path / "out" / "html"
-    out.mkdir(parents=True)
+    reading.build(out, root=tmp_path / "course", log=lambda line: None)
     (out / "stale.html").write_text("from an old build")
     pages = reading.build(out, root=tmp_path / "course", log=lambda line: None)
     assert pages["lessons"] == ["00_first.html", "01_second.html"]
@@ -307,3 +307,15 @@ def test_hide_solutions_blanks_answers_and_hidden_tests():
     assert answer.outputs == [] and answer.execution_count is None
     assert check.source == "assert f(1) == 42\n"
     assert written.source == "YOUR ANSWER HERE"
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_reading_edition(tmp_path):
+    _tiny_course(tmp_path / "course", with_extras=False)
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    for outdir in (precious, tmp_path / "course", tmp_path):
+        with pytest.raises(SystemExit, match="--outdir"):
+            reading.build(outdir, root=tmp_path / "course", log=lambda line: None)
+    assert (precious / "notes.txt").read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["course", "precious"]

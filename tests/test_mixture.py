@@ -142,10 +142,13 @@ def test_far_apart_components_underflow_safely():
 # fast path vs plain path
 
 
+@pytest.mark.parametrize("phi_cache", [True, False], ids=["cached", "uncached"])
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
-def test_fast_path_matches_plain_path_with_chunks_and_threads(monkeypatch, covariance_type):
+def test_fast_path_matches_plain_path_with_chunks_and_threads(monkeypatch, covariance_type, phi_cache):
     # 30k rows: two threads; a tiny chunk size: many chunks per thread
     monkeypatch.setattr(_fast, "CHUNK_BYTES", 2**14)
+    if not phi_cache:  # large data: features rebuilt every iteration
+        monkeypatch.setattr(_fast, "PHI_CACHE_BYTES", 0)
     X = make_blobs(seed=11, n=30_000, d=4, K=4, offset=50.0)
     assert _fast.n_threads_for(len(X)) == 2 or _fast.os.cpu_count() == 1
     fast, _ = fit_both(X, 4, covariance_type, max_iter=8, tol=0)

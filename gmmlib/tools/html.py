@@ -155,6 +155,11 @@ MathJax.Hub.Config({{
 # small helpers
 
 
+def say(line):
+    """Print one progress line now (not when a pipe's buffer fills)."""
+    print(line, flush=True)
+
+
 def lesson_paths(root):
     """The lesson notebooks ``notebooks/NN_*.ipynb`` of ``root``, in order."""
     return sorted((Path(root) / "notebooks").glob(LESSON_PATTERN))
@@ -325,7 +330,7 @@ def simple_page(title, body, prefix, nav_top="", nav_bottom=""):
 # the build
 
 
-def build_site(root, site, log=print, solutions=True):
+def build_site(root, site, log=say, solutions=True):
     """Render the reading edition of the course in ``root`` into the (new,
     empty) folder ``site``; ``solutions=False`` blanks the exercise answers
     (:func:`hide_solutions`). Returns a dict with the pages written."""
@@ -429,12 +434,27 @@ def swap_in(new, outdir):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(outdir, root=None, log=print, solutions=True):
+def check_outdir(outdir, root):
+    """Refuse to replace a folder that is not an earlier reading edition (a
+    mistyped ``--outdir .`` must never swap the course checkout away)."""
+    outdir, root = Path(outdir).resolve(), Path(root).resolve()
+    if outdir == root or outdir in root.parents:
+        raise SystemExit(f"--outdir {outdir} contains the course itself; choose e.g. build/html.")
+    if outdir.exists() and any(outdir.iterdir()) and not (outdir / "mathjax" / "MathJax.js").is_file():
+        raise SystemExit(
+            f"--outdir {outdir} exists and is not a reading edition built by this job "
+            "(no mathjax/MathJax.js); it would be replaced. Choose an empty or new folder, "
+            "or delete it first."
+        )
+
+
+def build(outdir, root=None, log=say, solutions=True):
     """Build the site into a temporary folder next to ``outdir``, then swap it in."""
     root = Path(root) if root is not None else course_root()
     outdir = Path(outdir)
     if not outdir.is_absolute():
         outdir = root / outdir
+    check_outdir(outdir, root)
     outdir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.tmp-"))
     try:
