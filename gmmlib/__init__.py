@@ -45,10 +45,15 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
-    # The estimator is imported lazily so that `import gmmlib` stays light.
-    if name == "GaussianMixture":
-        from .mixture import GaussianMixture
+_LAZY_SUBMODULES = ("mixture", "symbolic", "plotting", "figures", "elbo")
 
-        return GaussianMixture
+
+def __getattr__(name):
+    # Heavier parts (SymPy, matplotlib) load on first use, so `import gmmlib` stays light.
+    import importlib
+
+    if name == "GaussianMixture":
+        return importlib.import_module(".mixture", __name__).GaussianMixture
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'gmmlib' has no attribute {name!r}")

@@ -35,10 +35,11 @@ Numerical and speed care:
 
 - the data are centred (chunk by chunk, so X is never copied) to keep
   :math:`x^\top\Lambda x` and :math:`\mu^\top\Lambda\mu` from cancelling
-  catastrophically; if a component mean still lies more than
-  ``sqrt(KAPPA_MAX)`` = 1000 of its standard deviations from the data's centre
-  (``Design.kappa > KAPPA_MAX``), the cancellation could cost more than ~1e-10
-  and the estimator runs its plain path for that iteration instead;
+  catastrophically; if the components' means still lie, on average (weighted
+  by mass), more than ``sqrt(KAPPA_MAX)`` = 1000 of their standard deviations
+  from the data's centre (``Design.kappa(weights) > KAPPA_MAX``), the
+  cancellation could cost more than ~1e-10 and the estimator runs its plain
+  path for that iteration instead;
 - responsibilities below ``exp(-667)`` (~1e-290) are flushed to exactly 0
   (subnormal numbers make the next matrix product several times slower and
   change nothing measurable);
@@ -70,9 +71,9 @@ LOG_2PI = math.log(2 * math.pi)
 LOG_FLUSH = -667.0
 #: target size in bytes of one chunk's feature block
 CHUNK_BYTES = 2**21
-#: largest mu^T Lambda mu (centred frame) for which the fast path is used; beyond
-#: it the cancellation in x^T Lambda x - 2 x^T Lambda mu + mu^T Lambda mu could
-#: cost more than ~1e-10 (eps * KAPPA_MAX), and the plain path runs instead
+#: largest sum_c pi_c mu_c^T Lambda_c mu_c (centred frame) for which the fast path
+#: is used; beyond it the cancellation in x^T Lambda x - 2 x^T Lambda mu + mu^T Lambda mu
+#: could cost more than ~1e-10 (eps * KAPPA_MAX), and the plain path runs instead
 KAPPA_MAX = 1e6
 #: largest total size in bytes of the feature blocks kept between iterations
 PHI_CACHE_BYTES = 2**25
@@ -119,13 +120,23 @@ class Design:
         W, const, mu_Lambda_mu = getattr(self, "_coefficients_" + covariance_type)(
             means, precisions_chol
         )
-        #: squared Mahalanobis distance of the farthest component mean from the centre
-        self.kappa = float(np.max(mu_Lambda_mu))
+        #: squared Mahalanobis distance of each component mean from the centre, (K,)
+        self.mu_Lambda_mu = mu_Lambda_mu
         self.W = np.ascontiguousarray(W)
         self.W_T = np.ascontiguousarray(W.T)
         self.const = log_weights - 0.5 * d * LOG_2PI + const
 
     # -- coefficients: W of shape (n_phi, K) and const of shape (K,) ---------
+    def kappa(self, weights):
+        r"""Cancellation factor :math:`\kappa = \sum_c \pi_c \, \mu_c^\top \Lambda_c \mu_c`.
+
+        Rounding in the exponential-family form costs about ``eps * kappa`` in
+        the mean log-likelihood, each component weighted by its mass (so an
+        empty or single-sample component at the ``reg_covar`` floor does not
+        force the slow path).
+        """
+        return float(np.dot(weights, self.mu_Lambda_mu))
+
     def _coefficients_full(self, means, precisions_chol):
         K, d = means.shape
         mu_U = np.einsum("kj,kjl->kl", means, precisions_chol)  # mu^T U, shape (K, d)
@@ -238,7 +249,7 @@ def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step,
     buffers = _Buffers(design, min(step, max(rows[1] - rows[0], 1)))
     log_prob_norm_sum = 0.0
     nk = np.zeros(K)
-    S_T = np.zeros((design.W.shape[0], K)) if want_stats else None
+    S = np.zeros((K, design.W.shape[0])) if want_stats else None
     for start in range(rows[0], rows[1], step):
         stop = min(start + step, rows[1])
         if cache is not None and start in cache:
@@ -255,8 +266,8 @@ def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step,
             out_resp[start:stop] = resp_T.T
         if want_stats:
             nk += resp_T.sum(axis=1)
-            S_T += phi_T @ resp_T.T  # sum_i phi(x_i) r_ic, shape (n_phi, K)
-    return log_prob_norm_sum, nk, (S_T.T if want_stats else None)
+            S += resp_T @ phi_T.T  # sum_i r_ic phi(x_i), shape (K, n_phi)
+    return log_prob_norm_sum, nk, S
 
 
 def phi_cache_for(covariance_type, n_samples, n_features):

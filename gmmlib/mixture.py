@@ -351,9 +351,7 @@ def _estimate_log_gaussian_prob(X, means, precisions_chol, covariance_type):
             y = (X - means[c]) @ precisions_chol[c]
         elif covariance_type == "tied":
             y = (X - means[c]) @ precisions_chol
-        elif covariance_type == "diag":
-            y = (X - means[c]) * precisions_chol[c]
-        else:
+        else:  # diag: a vector of 1/sigma_j; spherical: one 1/sigma
             y = (X - means[c]) * precisions_chol[c]
         mahalanobis_sq[:, c] = np.sum(y**2, axis=1)
     # -1/2 log|Sigma| = +log|U| because Sigma^{-1} = U U^T
@@ -620,7 +618,7 @@ class GaussianMixture:
         weights, means, _, precisions_chol = state
         shift, executor, gram_matrix, cache = context
         design = _fast.Design(self.covariance_type, weights, means - shift, precisions_chol)
-        if design.kappa > _fast.KAPPA_MAX:  # extremely separated components: plain path
+        if design.kappa(weights) > _fast.KAPPA_MAX:  # extreme separation: plain path
             return self._em_iteration_plain(X, state, context)
         log_prob_norm_sum, nk_raw, S = _fast.em_pass(X, shift, design, executor=executor, cache=cache)
         nk, means_c, covariances = _fast.m_step_from_stats(
@@ -763,7 +761,7 @@ class GaussianMixture:
         design = _fast.Design(
             self.covariance_type, self.weights_, self.means_ - shift, self.precisions_cholesky_
         )
-        if self._engine == "plain" or design.kappa > _fast.KAPPA_MAX:
+        if self._engine == "plain" or design.kappa(self.weights_) > _fast.KAPPA_MAX:
             log_prob_norm, log_resp = _estimate_log_prob_resp(
                 X, self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type
             )

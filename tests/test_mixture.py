@@ -136,6 +136,10 @@ def test_far_apart_components_underflow_safely():
         resp = ours.predict_proba(X)
         assert np.isfinite(resp).all() and resp.min() >= 0
         assert np.sum(resp == 0) >= 2 * len(X)  # the flushed entries are exact zeros
+        # components ~7000 standard deviations from the data's centre: the plain path ran
+        shift = X.mean(axis=0)
+        design = _fast.Design(covariance_type, ours.weights_, ours.means_ - shift, ours.precisions_cholesky_)
+        assert design.kappa(ours.weights_) > _fast.KAPPA_MAX
 
 
 # --------------------------------------------------------------------------
