@@ -39,6 +39,9 @@ def _as_float_array(value, name):
 
 
 def _check_finite(array, name):
+    # min/max propagate NaN and show inf without an (n, d) temporary: a cheap first look
+    if array.size and np.isfinite(array.min()) and np.isfinite(array.max()):
+        return
     bad = ~np.isfinite(array)
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -50,7 +53,7 @@ def _check_finite(array, name):
         )
 
 
-def check_X(X, name="X", min_samples=1):
+def check_X(X, name="X", min_samples=1, copy=True):
     """Validate a data matrix.
 
     Parameters
@@ -61,13 +64,18 @@ def check_X(X, name="X", min_samples=1):
         Name used in error messages.
     min_samples : int
         Smallest acceptable number of rows.
+    copy : bool, default True
+        If False, a float64 ndarray is returned as it is (only read, never
+        written), which spares a copy of a large data set.
 
     Returns
     -------
     X : ndarray of shape (n_samples, n_features), float64
-        A new array (the caller's is never modified).
+        A new array unless ``copy=False`` and ``X`` is already a float64 array;
+        the caller's array is never modified.
     """
-    X = _as_float_array(X, name)
+    if not (copy is False and isinstance(X, np.ndarray) and X.dtype == np.float64):
+        X = _as_float_array(X, name)
     if X.ndim != 2:
         hint = (
             f" For a single feature use {name}.reshape(-1, 1); for a single "

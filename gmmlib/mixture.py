@@ -42,7 +42,7 @@ import numpy as np
 
 from . import _fast
 from ._kmeans import kmeans, kmeans_plusplus
-from ._validation import _as_float_array, check_weights
+from ._validation import _as_float_array, check_positive_int as _check_int, check_weights, check_X
 
 __all__ = ["GaussianMixture", "ConvergenceWarning", "NotFittedError", "collapsed_components"]
 
@@ -65,58 +65,13 @@ class NotFittedError(ValueError, AttributeError):
 
 def _check_data(X, name="X", n_features=None, min_samples=1):
     """Validate data *without copying* float64 input (the caller's array is only read)."""
-    if isinstance(X, np.ndarray) and X.dtype == np.float64:
-        array = X
-    else:
-        array = _as_float_array(X, name)  # a new float64 array, or a clear error
-    if array.ndim != 2:
-        hint = (
-            f" For a single feature use {name}.reshape(-1, 1); for a single sample "
-            f"use {name}.reshape(1, -1)."
-            if array.ndim == 1
-            else ""
-        )
-        raise ValueError(
-            f"{name} must be a 2-D array of shape (n_samples, n_features); received "
-            f"an array with {array.ndim} dimension(s), shape {array.shape}.{hint}"
-        )
-    if array.shape[0] == 0 or array.shape[1] == 0:
-        raise ValueError(
-            f"{name} must have at least one sample and one feature; received an "
-            f"empty array of shape {array.shape}."
-        )
-    if array.shape[0] < min_samples:
-        raise ValueError(
-            f"{name} must have at least {min_samples} samples; received "
-            f"{array.shape[0]}."
-        )
-    # min/max propagate NaN and show inf, without an (n, d) temporary
-    if not (np.isfinite(array.min()) and np.isfinite(array.max())):
-        bad = ~np.isfinite(array)
-        first = tuple(int(i) for i in np.argwhere(bad)[0])
-        kind = "NaN" if np.isnan(array).any() else "inf"
-        raise ValueError(
-            f"{name} must contain only finite numbers; received {int(bad.sum())} "
-            f"non-finite value(s) ({kind}), the first at index {first}. Remove or "
-            f"impute those rows before fitting."
-        )
+    array = check_X(X, name, min_samples=min_samples, copy=False)
     if n_features is not None and array.shape[1] != n_features:
         raise ValueError(
             f"{name} has {array.shape[1]} feature(s), but this GaussianMixture was "
             f"fitted with {n_features}; pass data with the same columns as in fit."
         )
     return array
-
-
-def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(
-            f"{name} must be an integer >= {minimum}; received {value!r} of type "
-            f"{type(value).__name__}."
-        )
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; received {value}.")
-    return int(value)
 
 
 def _check_real(value, name):
