@@ -6,7 +6,7 @@ solutions, only comparisons.
 
 import numpy as np
 
-__all__ = ["expect_close", "expect_equal", "expect_shape"]
+__all__ = ["expect_close", "expect_equal", "expect_shape", "expect_own_code"]
 
 
 def _fmt(value):
@@ -67,4 +67,56 @@ def expect_shape(name, received, shape):
     if np.shape(received) != tuple(shape):
         raise AssertionError(
             f"{name}: expected shape {tuple(shape)}, received shape {np.shape(received)}."
+        )
+
+
+def expect_own_code(name, func, forbidden=("gmmlib",)):
+    """Raise ``AssertionError`` if ``func`` calls library code that solves the exercise.
+
+    Exercises that ask for an implementation compare the answer with a
+    ``gmmlib`` reference; this check makes sure the answer does not simply call
+    that reference. It reads the function's source and fails if it refers to
+    any of the ``forbidden`` names (modules such as ``"gmmlib"``, or dotted
+    names such as ``"symbolic.adjugate_inverse_2x2"``).
+
+    Parameters
+    ----------
+    name : str
+        What is being checked, e.g. ``"e_step_diag"``.
+    func : callable
+        The student's function.
+    forbidden : tuple of str
+        Names the answer must not use.
+    """
+    import ast
+    import inspect
+    import textwrap
+
+    if not callable(func):
+        raise AssertionError(f"{name}: expected a function, received {func!r}.")
+    try:
+        source = textwrap.dedent(inspect.getsource(func))
+    except (OSError, TypeError):
+        raise AssertionError(f"{name}: expected a function defined in the notebook; "
+                             f"received {func!r}, whose source cannot be read.") from None
+    used = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute):
+            parts, inner = [node.attr], node.value
+            while isinstance(inner, ast.Attribute):
+                parts.append(inner.attr)
+                inner = inner.value
+            if isinstance(inner, ast.Name):
+                used.add(".".join([inner.id, *reversed(parts)]))
+        elif isinstance(node, ast.Name):
+            used.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            used.update(alias.name for alias in node.names)
+            if isinstance(node, ast.ImportFrom) and node.module:
+                used.add(node.module)
+    hits = sorted(u for u in used for f in forbidden if u == f or u.startswith(f + "."))
+    if hits:
+        raise AssertionError(
+            f"{name}: expected your own implementation, but it uses {hits}. Write the "
+            f"steps out with NumPy/SymPy instead of calling the library's version."
         )
