@@ -9,7 +9,7 @@ PY     := $(BIN)/python
 LOCK   := requirements-lock.txt
 PIP    := $(PY) -m pip install --disable-pip-version-check -q -c $(LOCK)
 
-.PHONY: lab test figures student html bench test-latest venv venv-test clean help
+.PHONY: lab test figures student html bench test-latest pins venv venv-test clean help
 
 help:
 	@echo "make lab      set up .venv and open the lessons in JupyterLab (PORT=8888 NO_BROWSER=1 honoured)"
@@ -56,21 +56,18 @@ student: $(BIN)/.test-installed
 html: $(BIN)/.test-installed
 	$(PY) -m gmmlib html --hide-solutions
 
-# The full grid (n up to 1M) takes hours: make bench BENCH_ARGS=
+# The full grid (n up to 1M) takes hours: make bench BENCH_ARGS=--full
 BENCH_ARGS ?= --quick
 bench: $(BIN)/.test-installed
-	$(PY) benchmarks/bench_gmm.py $(BENCH_ARGS)
+	$(PY) -m gmmlib bench $(BENCH_ARGS)
 
-# The newest releases, in a separate venv, without touching the pins.
-test-latest:
-	rm -rf .venv-latest
-	$(PYTHON) -m venv .venv-latest
-	.venv-latest/bin/python -m pip install --disable-pip-version-check -q --upgrade -e ".[lab,test,instructor]"
-	.venv-latest/bin/python -m gmmlib setup
-	mkdir -p build
-	.venv-latest/bin/python -m pip freeze --exclude-editable > build/latest-freeze.txt || true
-	.venv-latest/bin/python -m gmmlib test
+# The newest releases, in a separate venv (.venv-latest), without touching the pins.
+test-latest: $(BIN)/.lab-installed
+	$(PY) -m gmmlib test-latest
 
 # Keeps build/gradebook.db and collected submissions (instructors' grading data).
+pins: $(BIN)/.lab-installed
+	$(PY) -m gmmlib pins
+
 clean:
 	rm -rf build/html build/student build/artifacts .pytest_cache

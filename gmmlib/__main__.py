@@ -13,6 +13,9 @@ figures    regenerate the lecture figures into figures/ (--only NAME)
 student    write student versions of the lessons to build/student/
 html       render the reading edition to build/html/
 execute    re-execute notebooks in a fresh kernel, replacing them atomically
+pins       write environment.yml from requirements-lock.txt
+bench      benchmark GaussianMixture against scikit-learn (--quick by default)
+test-latest  run every check against the newest releases in .venv-latest
 =========  ==============================================================
 """
 
@@ -28,6 +31,9 @@ JOBS = {
     "student": ("gmmlib.tools.student", "write student versions to build/student/"),
     "html": ("gmmlib.tools.html", "render the reading edition to build/html/"),
     "execute": ("gmmlib.tools.execute", "re-execute notebooks in a fresh kernel (atomic)"),
+    "pins": ("gmmlib.tools.pins", "write environment.yml from requirements-lock.txt"),
+    "bench": ("gmmlib.tools.bench", "benchmark GaussianMixture against scikit-learn"),
+    "test-latest": ("gmmlib.tools.latest", "run the checks against the newest releases"),
 }
 
 

@@ -360,7 +360,7 @@ class EMResult:
     log_likelihoods : list of float
         ``log_likelihoods[t]`` is ``log p(X | history[t])``.
     converged : bool
-        Whether the log-likelihood rose by less than ``tol`` in the last step.
+        Whether the log-likelihood changed by less than ``tol`` in the last step.
     """
 
     params: GMMParams
@@ -377,9 +377,11 @@ class EMResult:
 def em(X, params, max_iter=100, tol=1e-6, reg_covar=0.0):
     r"""Run EM from ``params``: alternate :func:`e_step` and :func:`m_step`.
 
-    Stops when the log-likelihood rises by less than ``tol`` in one iteration
-    (the convergence check of the course's EM description), or after
-    ``max_iter`` iterations. EM never lowers the log-likelihood (lesson 6).
+    Stops when the log-likelihood changes by less than ``tol`` in one
+    iteration (the convergence check of the course's EM description), or after
+    ``max_iter`` iterations. With ``reg_covar = 0`` EM never lowers the
+    log-likelihood (lesson 6); with ``reg_covar > 0`` the M-step no longer
+    maximises the Q-function exactly, so tiny decreases are possible (lesson 5).
 
     Parameters
     ----------

@@ -41,15 +41,28 @@ def compared_output_count(nb):
     return sum(_compared(cell) for cell in code_cells(nb))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def output_bytes(nb):
+    """Size of all stored outputs, as JSON."""
+    return sum(len(json.dumps(cell.get("outputs", []))) for cell in nb["cells"] if cell["cell_type"] == "code")
+
+
 def problems(path):
     """List of human-readable problems with the notebook at ``path`` (empty if fine)."""
     path = Path(path)
     found = []
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        found.append(f"{size / 1e6:.2f} MB on disk, over the {MAX_BYTES / 1e6:.0f} MB limit: "
-                     f"shrink figures or outputs")
     nb = json.loads(path.read_text(encoding="utf-8"))
+    size = output_bytes(nb)
+    if size > MAX_BYTES:
+        found.append(f"{size / 1e6:.2f} MB of stored outputs, over the {MAX_BYTES / 1e6:.0f} MB "
+                     f"limit: shrink figures or outputs")
+    for number, cell in enumerate(nb["cells"]):
+        match = _CONTROL.search("".join(cell["source"]))
+        if match:
+            found.append(f"cell {number} ({cell['cell_type']}) contains the control character "
+                         f"{match[0]!r} (a '\\b' or '\\f' escape in a Python string? use a raw string)")
     cells = code_cells(nb)
     counts = [cell.get("execution_count") for cell in cells]
     if counts != list(range(1, len(cells) + 1)):

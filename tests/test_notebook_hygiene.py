@@ -1,5 +1,6 @@
 """Meta-checks on every lesson, and proof on fixture notebooks that they (and nbval) fail when they should."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -46,6 +47,27 @@ def test_meta_checks_fail_on_broken_fixtures(name, expected):
 def test_size_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(nbhygiene, "MAX_BYTES", 100)
     assert any("over the" in p for p in nbhygiene.problems(FIXTURES / "good.ipynb"))
+
+
+def test_control_characters_are_caught(tmp_path):
+    nb = json.loads((FIXTURES / "good.ipynb").read_text())
+    nb["cells"][0]["source"] = "The mean $" + chr(8) + "ar x$"  # what "$\bar x$" becomes without r"..."
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text(json.dumps(nb))
+    assert any("control character" in p for p in nbhygiene.problems(broken))
+
+
+def _erratum_lessons():
+    """Lessons that ERRATA.md says explain a slip."""
+    text = (ROOT / "ERRATA.md").read_text(encoding="utf-8")
+    return sorted(set(re.findall(r"notebooks/(\d\d_\w+\.ipynb)", text)))
+
+
+@pytest.mark.parametrize("name", _erratum_lessons())
+def test_every_lesson_named_in_the_errata_has_an_erratum_note(name):
+    nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    notes = [c for c in nb["cells"] if c["cell_type"] == "markdown" and "Erratum" in "".join(c["source"])]
+    assert notes, f"ERRATA.md points to {name}, but it has no markdown cell with an 'Erratum' note"
 
 
 @pytest.fixture(scope="module")
