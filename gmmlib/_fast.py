@@ -45,10 +45,20 @@ Numerical and speed care:
   change nothing measurable);
 - blocks are stored transposed, (features, rows) and (K, rows), in buffers
   reused for every chunk, so each operation runs on contiguous vectors;
-- when all feature blocks fit in ``PHI_CACHE_BYTES`` (32 MiB) they are built
-  once per fit instead of once per iteration (not for tied covariances, whose
+- when all feature blocks fit in ``PHI_CACHE_BYTES`` (32 MiB; 64 MiB if they are
+  at most 4 times as large as X) they are built once per fit instead of once
+  per iteration (not for tied covariances, whose
   feature ``|x U|^2`` changes with ``U``);
-- rows are split over two threads, each running single-threaded BLAS.
+- rows are split over two threads, each running single-threaded BLAS;
+- for full covariances with large ``d`` and few components the feature block
+  (``d + d(d+1)/2`` columns: 560 at ``d = 32``) is too wide: streaming it
+  through two skinny (``K``-column) products is memory-bound. There a
+  *per-component* fused pass is used instead (:func:`use_per_component`, a cost
+  model): for each component one product gives the whitened residuals
+  :math:`y_i = U_c^\top (x_i - \mu_c)` (``log N = const_c - |y_i|^2 / 2``), and
+  after the responsibilities one more gives the weighted scatter
+  :math:`\sum_i r_{ic} x_i x_i^\top = Z Z^\top` with :math:`Z = x \sqrt{r_c}`
+  (a symmetric rank-k update). It returns the same statistics ``nk, S``.
 
 :mod:`gmmlib.mixture` keeps a plainly written per-component path
 (``_estimate_log_gaussian_prob`` and friends) that this module is tested against.
@@ -62,9 +72,9 @@ from contextlib import contextmanager, nullcontext
 import numpy as np
 
 try:  # optional: installed with scikit-learn, but gmmlib does not require it
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import ThreadpoolController
 except ImportError:  # pragma: no cover
-    threadpool_limits = None
+    ThreadpoolController = None
 
 LOG_2PI = math.log(2 * math.pi)
 #: log-responsibilities below this are flushed to 0 (exp(-667) ~ 1e-290)
@@ -75,10 +85,15 @@ CHUNK_BYTES = 2**21
 #: is used; beyond it the cancellation in x^T Lambda x - 2 x^T Lambda mu + mu^T Lambda mu
 #: could cost more than ~1e-10 (eps * KAPPA_MAX), and the plain path runs instead
 KAPPA_MAX = 1e6
-#: largest total size in bytes of the feature blocks kept between iterations
+#: largest total size in bytes of the feature blocks kept between iterations; twice
+#: that if the blocks are at most PHI_CACHE_MAX_RATIO times as large as X (a block much
+#: wider than X is no cheaper to stream from memory than to rebuild from X)
 PHI_CACHE_BYTES = 2**25
+PHI_CACHE_MAX_RATIO = 4
 #: smallest number of rows for which a second thread is worth starting
 MIN_ROWS_FOR_THREADS = 20_000
+#: rows per chunk of the per-component pass (three (d, rows) blocks of work space)
+PER_COMPONENT_ROWS = 4096
 
 
 def n_phi(covariance_type, n_features):
@@ -93,6 +108,27 @@ def chunk_rows(covariance_type, n_features, n_components):
     """Rows per chunk so that the feature block stays near ``CHUNK_BYTES``."""
     width = n_phi(covariance_type, n_features) + 2 * n_components + n_features
     return min(max(CHUNK_BYTES // (8 * width), 256), 16384)
+
+
+def use_per_component(covariance_type, n_features, n_components):
+    """Whether the per-component pass is cheaper than the feature block (full only).
+
+    A cost model in rough nanoseconds per row, fitted on this project's
+    benchmark machine (single-threaded OpenBLAS): the feature pass pays for
+    building and streaming ``n_phi`` columns (memory-bound, ~2.5 ns each) plus
+    ``~0.1 ns`` per column and component in the two skinny products; the
+    per-component pass does ``3 d^2`` flops per component in ``d x d`` products
+    (~0.25 ns per ``d^2``) plus ~40 ns of per-component vector work. The
+    per-component pass is picked for ``K <= 2`` at ``d = 8``, ``K <= 4`` at
+    ``d = 16``, ``K <= 5`` at ``d = 32`` (and ``K <= 6`` at ``d = 64``).
+    """
+    if covariance_type != "full":
+        return False
+    d, K = n_features, n_components
+    width = n_phi("full", d)
+    cost_features = width * (2.5 + 0.1 * K)
+    cost_per_component = K * (0.25 * d * d + 40.0)
+    return cost_per_component < cost_features
 
 
 class Design:
@@ -125,6 +161,13 @@ class Design:
         self.W = np.ascontiguousarray(W)
         self.W_T = np.ascontiguousarray(W.T)
         self.const = log_weights - 0.5 * d * LOG_2PI + const
+        if covariance_type == "full":  # for the per-component pass
+            #: U_c^T, shape (K, d, d), and U_c^T mu_c, shape (K, d)
+            self.U_T = np.ascontiguousarray(np.transpose(precisions_chol, (0, 2, 1)))
+            self.mu_U = np.einsum("kj,kjl->kl", means, precisions_chol)
+            log_det = np.log(np.diagonal(precisions_chol, axis1=1, axis2=2)).sum(axis=1)
+            #: log pi_c - d/2 log 2 pi + log|U_c|
+            self.const_whitened = log_weights - 0.5 * d * LOG_2PI + log_det
 
     # -- coefficients: W of shape (n_phi, K) and const of shape (K,) ---------
     def kappa(self, weights):
@@ -205,8 +248,9 @@ class _Buffers:
     last chunk still gets C-contiguous operands (fast BLAS, no copies).
     """
 
-    def __init__(self, design, step):
-        self.shapes = (design.n_features, design.W.shape[0], design.W.shape[1])
+    def __init__(self, design, step, per_component=False):
+        d, width, K = design.n_features, design.W.shape[0], design.W.shape[1]
+        self.shapes = (d, d if per_component else width, K)
         self.flat = [np.empty(rows * step) for rows in self.shapes]
 
     def views(self, m):
@@ -231,6 +275,11 @@ def _chunk_e_step(design, phi_T, buffers):
     log_prob_T = buffers.views(phi_T.shape[1])[2]
     np.matmul(design.W_T, phi_T, out=log_prob_T)  # log(pi_c N_ic) minus const_c
     log_prob_T += design.const[:, np.newaxis]
+    return _normalise(log_prob_T)
+
+
+def _normalise(log_prob_T):
+    """In place: log(pi_c N_ic) (K, m) -> responsibilities; also returns log p(x_i)."""
     top = np.max(log_prob_T, axis=0)
     top[~np.isfinite(top)] = 0.0
     log_prob_T -= top  # log(pi_c N_ic) - max_j log(pi_j N_ij) <= 0
@@ -243,21 +292,69 @@ def _chunk_e_step(design, phi_T, buffers):
     return resp_T, log_prob_norm
 
 
-def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step, cache):
+def _chunk_e_step_per_component(design, XcT, buffers):
+    """As :func:`_chunk_e_step`, with one whitening product per component.
+
+    ``log(pi_c N_ic) = const_whitened_c - |U_c^T x_i - U_c^T mu_c|^2 / 2``.
+    """
+    _, Y, log_prob_T = buffers.views(XcT.shape[1])
+    for c in range(log_prob_T.shape[0]):
+        np.matmul(design.U_T[c], XcT, out=Y)  # whitened residuals, (d, m)
+        Y -= design.mu_U[c][:, np.newaxis]
+        np.square(Y, out=Y)
+        np.sum(Y, axis=0, out=log_prob_T[c])
+    log_prob_T *= -0.5
+    log_prob_T += design.const_whitened[:, np.newaxis]
+    return _normalise(log_prob_T)
+
+
+def _scatter_per_component(XcT, resp_T, Z, S):
+    """Add ``sum_i r_ic [x_i, triu(x_i x_i^T)]`` to ``S`` (K, n_phi), per component.
+
+    The scatter is ``Z Z^T`` with ``Z = x sqrt(r_c)``, which NumPy hands to
+    BLAS as a symmetric rank-k update (half the flops of a general product).
+    """
+    d = XcT.shape[0]
+    j, k = np.triu_indices(d)
+    S[:, :d] += resp_T @ XcT.T
+    root = np.sqrt(resp_T)
+    for c in range(resp_T.shape[0]):
+        np.multiply(XcT, root[c], out=Z)
+        S[c, d:] += (Z @ Z.T)[j, k]
+
+
+def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step, cache,
+          per_component=False):
     """Process rows[0]:rows[1] chunk by chunk; return partial sums."""
     K = design.W.shape[1]
-    buffers = _Buffers(design, min(step, max(rows[1] - rows[0], 1)))
+    buffers = _Buffers(design, min(step, max(rows[1] - rows[0], 1)), per_component)
     log_prob_norm_sum = 0.0
     nk = np.zeros(K)
     S = np.zeros((K, design.W.shape[0])) if want_stats else None
     for start in range(rows[0], rows[1], step):
         stop = min(start + step, rows[1])
+        if per_component:
+            XcT, Z, _ = buffers.views(stop - start)
+            np.subtract(X[start:stop].T, shift[:, np.newaxis], out=XcT)
+            resp_T, log_prob_norm = _chunk_e_step_per_component(design, XcT, buffers)
+            log_prob_norm_sum += log_prob_norm.sum()
+            if out_log_prob_norm is not None:
+                out_log_prob_norm[start:stop] = log_prob_norm
+            if out_resp is not None:
+                out_resp[start:stop] = resp_T.T
+            if want_stats:
+                nk += resp_T.sum(axis=1)
+                _scatter_per_component(XcT, resp_T, Z, S)
+            continue
         if cache is not None and start in cache:
             phi_T = cache[start]
+        elif cache is not None:  # first pass: build the block straight into the cache
+            phi_T = np.empty((design.W.shape[0], stop - start))
+            XcT = buffers.views(stop - start)[0]
+            np.subtract(X[start:stop].T, shift[:, np.newaxis], out=XcT)
+            cache[start] = design.phi_T(XcT, phi_T)
         else:
             phi_T = _chunk_phi(design, X[start:stop], shift, buffers)
-            if cache is not None:
-                cache[start] = phi_T.copy()
         resp_T, log_prob_norm = _chunk_e_step(design, phi_T, buffers)
         log_prob_norm_sum += log_prob_norm.sum()
         if out_log_prob_norm is not None:
@@ -270,28 +367,43 @@ def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step,
     return log_prob_norm_sum, nk, S
 
 
-def phi_cache_for(covariance_type, n_samples, n_features):
+def phi_cache_for(covariance_type, n_samples, n_features, n_components=None):
     """An empty cache for the feature blocks if they fit in ``PHI_CACHE_BYTES``, else None.
 
     ``phi(x)`` does not change between EM iterations (except for tied
     covariances, whose feature depends on the precision), so small problems
-    build it once.
+    build it once. No cache either when the per-component pass will run
+    (measured: it beats even a cached feature block where the cost model picks it).
     """
     if covariance_type == "tied":
         return None
-    if 8 * n_phi(covariance_type, n_features) * n_samples > PHI_CACHE_BYTES:
+    if n_components is not None and use_per_component(covariance_type, n_features, n_components):
+        return None
+    width = n_phi(covariance_type, n_features)
+    limit = PHI_CACHE_BYTES
+    if width <= PHI_CACHE_MAX_RATIO * n_features:
+        limit = 2 * PHI_CACHE_BYTES
+    if 8 * width * n_samples > limit:
         return None
     return {}
 
 
+_controller = []
+
+
 @contextmanager
 def single_threaded_blas():
-    """Limit BLAS to one thread (if threadpoolctl is available)."""
-    if threadpool_limits is None:  # pragma: no cover
+    """Limit BLAS to one thread (if threadpoolctl is available).
+
+    The controller (which scans the loaded libraries, ~1 ms) is made once.
+    """
+    if ThreadpoolController is None:  # pragma: no cover
         yield
-    else:
-        with threadpool_limits(limits=1, user_api="blas"):
-            yield
+        return
+    if not _controller:
+        _controller.append(ThreadpoolController())
+    with _controller[0].limit(limits=1, user_api="blas"):
+        yield
 
 
 def n_threads_for(n_samples):
@@ -301,7 +413,7 @@ def n_threads_for(n_samples):
 
 
 def em_pass(X, shift, design, *, want_stats=True, out_log_prob_norm=None, out_resp=None,
-            step=None, n_threads=None, executor=None, cache=None):
+            step=None, n_threads=None, executor=None, cache=None, per_component=None):
     """One pass over ``X``: E-step, and (``want_stats``) the M-step statistics.
 
     Parameters
@@ -318,6 +430,10 @@ def em_pass(X, shift, design, *, want_stats=True, out_log_prob_norm=None, out_re
     cache : dict, optional
         Feature blocks by chunk start (see :func:`phi_cache_for`); filled on the
         first pass, reused on the next ones (same ``X``, ``shift`` and ``step``).
+    per_component : bool, optional
+        Force (True) or forbid (False) the per-component pass (full covariances
+        only); by default :func:`use_per_component` decides. The per-component
+        pass ignores ``cache``.
 
     Returns
     -------
@@ -326,16 +442,23 @@ def em_pass(X, shift, design, *, want_stats=True, out_log_prob_norm=None, out_re
     nk, S : ndarray or None
     """
     n = X.shape[0]
+    if per_component is None:
+        per_component = use_per_component(design.covariance_type, design.n_features,
+                                          design.W.shape[1])
+    if per_component:
+        cache = None
     if step is None:
-        step = chunk_rows(design.covariance_type, design.n_features, design.W.shape[1])
+        step = (PER_COMPONENT_ROWS if per_component else
+                chunk_rows(design.covariance_type, design.n_features, design.W.shape[1]))
     if n_threads is None:
         n_threads = n_threads_for(n)
     if n_threads == 1 or executor is None:
-        return _work(X, shift, design, (0, n), want_stats, out_log_prob_norm, out_resp, step, cache)
+        return _work(X, shift, design, (0, n), want_stats, out_log_prob_norm, out_resp, step,
+                     cache, per_component)
     bounds = np.linspace(0, n, n_threads + 1).astype(int)
     futures = [
         executor.submit(_work, X, shift, design, (bounds[t], bounds[t + 1]), want_stats,
-                        out_log_prob_norm, out_resp, step, cache)
+                        out_log_prob_norm, out_resp, step, cache, per_component)
         for t in range(n_threads)
     ]
     parts = [f.result() for f in futures]  # summed in a fixed order: deterministic

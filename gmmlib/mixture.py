@@ -16,8 +16,10 @@ Two implementations of one EM iteration live here:
   ``_estimate_log_gaussian_prob``, ``_estimate_log_prob_resp``);
 - the *fast path* (:mod:`gmmlib._fast`, the default): the E- and M-step fused
   into one chunked pass, with the log-densities of all components as a single
-  matrix product (exponential-family form). The tests check that both paths
-  agree, and that both agree with scikit-learn.
+  matrix product (exponential-family form), or, for full covariances with
+  large ``d`` and few components, one whitening product per component (a cost
+  model in :func:`gmmlib._fast.use_per_component` picks). The tests check that
+  all paths agree, and that they agree with scikit-learn.
 
 Covariance shapes, as in scikit-learn:
 
@@ -621,7 +623,7 @@ class GaussianMixture:
         with _fast.single_threaded_blas(), _fast.maybe_executor(X.shape[0]) as executor:
             shift = X.mean(axis=0)
             gram_matrix = _fast.gram(X, shift) if self.covariance_type == "tied" else None
-            cache = _fast.phi_cache_for(self.covariance_type, *X.shape)
+            cache = _fast.phi_cache_for(self.covariance_type, *X.shape, self.n_components)
             context = (shift, executor, gram_matrix, cache)
             for init in range(n_init):
                 self._print_verbose_init_begin(init)

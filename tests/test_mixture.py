@@ -166,6 +166,72 @@ def test_fast_path_matches_plain_path_with_chunks_and_threads(monkeypatch, covar
     np.testing.assert_allclose(fast.predict_proba(X_new), plain.predict_proba(X_new), atol=1e-11)
 
 
+def test_cost_model_picks_the_per_component_pass_for_wide_full_covariances():
+    assert _fast.use_per_component("full", 32, 3)  # 560 feature columns, 3 components
+    assert _fast.use_per_component("full", 16, 2)
+    assert not _fast.use_per_component("full", 32, 16)  # many components: one wide product
+    assert not _fast.use_per_component("full", 2, 3)
+    assert not _fast.use_per_component("full", 8, 8)
+    for covariance_type in ("tied", "diag", "spherical"):
+        assert not _fast.use_per_component(covariance_type, 32, 3)
+
+
+def test_feature_cache_is_bounded_by_a_constant_not_by_n():
+    assert _fast.phi_cache_for("full", 10_000, 8, 3) == {}  # 3.5 MB
+    assert _fast.phi_cache_for("diag", 100_000, 32, 3) == {}  # 51 MB, twice the size of X
+    assert _fast.phi_cache_for("full", 10_000, 32, 8) is None  # 45 MB, 17.5 times X
+    assert _fast.phi_cache_for("diag", 1_000_000, 8, 3) is None  # 128 MB
+    assert _fast.phi_cache_for("full", 10_000, 32, 3) is None  # per-component pass
+    assert _fast.phi_cache_for("tied", 100, 2) is None  # feature depends on U
+
+
+@pytest.mark.parametrize("n, d, K", [(30_000, 32, 3), (9_000, 16, 2)])
+def test_per_component_path_matches_plain_path(monkeypatch, n, d, K):
+    # shapes the cost model sends to the per-component pass; small chunks so that
+    # each thread sees several (and a short last one)
+    assert _fast.use_per_component("full", d, K)
+    monkeypatch.setattr(_fast, "PER_COMPONENT_ROWS", 1000)
+    monkeypatch.setattr(_fast, "PHI_CACHE_BYTES", 0)  # no cached feature block
+    calls = []
+    original = _fast._chunk_e_step_per_component
+    monkeypatch.setattr(_fast, "_chunk_e_step_per_component",
+                        lambda *args: calls.append(1) or original(*args))
+    X = make_blobs(seed=12, n=n, d=d, K=K, offset=20.0)
+    fast, _ = fit_both(X, K, "full", max_iter=6, tol=0)
+    assert calls, "the per-component pass did not run"
+    plain, _ = fit_both(X, K, "full", max_iter=6, engine="plain", tol=0)
+    for name in ATTRIBUTES:
+        a, b = getattr(fast, name), getattr(plain, name)
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10 * np.abs(b).max(), err_msg=name)
+    np.testing.assert_allclose(fast.lower_bounds_, plain.lower_bounds_, rtol=1e-12)
+    calls.clear()
+    X_new = X[::7]
+    np.testing.assert_allclose(fast.score_samples(X_new), plain.score_samples(X_new), rtol=1e-10)
+    np.testing.assert_allclose(fast.predict_proba(X_new), plain.predict_proba(X_new), atol=1e-10)
+    assert calls, "prediction did not use the per-component pass"
+
+
+@pytest.mark.parametrize("d", [1, 3, 32])
+def test_per_component_pass_statistics_equal_feature_pass(d):
+    rng = np.random.default_rng(d)
+    K = 3
+    X = rng.normal(size=(2_500, d)) * rng.uniform(0.5, 2, size=d) + 3
+    A = rng.normal(size=(K, d, d))
+    covariances = A @ np.transpose(A, (0, 2, 1)) + d * np.eye(d)
+    U = np.linalg.inv(np.linalg.cholesky(covariances)).transpose(0, 2, 1)  # upper, U U^T = inv(cov)
+    weights = np.array([0.2, 0.5, 0.3])
+    shift = X.mean(axis=0)
+    design = _fast.Design("full", weights, X[:K] - shift, U)
+    results = {}
+    for per_component in (True, False):
+        log_prob_norm, resp = np.empty(len(X)), np.empty((len(X), K))
+        total, nk, S = _fast.em_pass(X, shift, design, step=300, per_component=per_component,
+                                     out_log_prob_norm=log_prob_norm, out_resp=resp)
+        results[per_component] = (total, nk, S, log_prob_norm, resp)
+    for a, b in zip(results[True], results[False]):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10 * np.abs(b).max())
+
+
 def test_fast_pass_statistics_match_direct_sums():
     rng = np.random.default_rng(7)
     X = rng.normal(size=(500, 3)) + 5
