@@ -39,6 +39,11 @@ __all__ = [
     "index_markdown",
     "write_index",
     "information_criteria_table",
+    "standardise",
+    "seed_noisy_people",
+    "seed_noisy_em",
+    "faithful_em",
+    "faithful_chosen_fit",
     "main",
 ]
 
@@ -138,8 +143,16 @@ FAITHFUL_POOR_START = GMMParams(
     covariances=[0.5 * np.eye(2), 0.5 * np.eye(2)],
 )
 
-#: Iterations shown in the EM-progression panels (Bishop, PRML fig. 9.8).
-FAITHFUL_PANELS = (0, 1, 2, 5, 20)
+#: Iterations shown in the EM-progression panels (Bishop, PRML fig. 9.8); the
+#: last panel shows the converged run (see :data:`FAITHFUL_EM_SETTINGS`).
+FAITHFUL_PANELS = (0, 1, 2, 5)
+
+#: Stopping rule of lesson 7's EM run from the poor start (the figures use the
+#: same run): stop when the log-likelihood changes by less than ``tol``.
+FAITHFUL_EM_SETTINGS = {"max_iter": 100, "tol": 1e-6}
+
+#: Seed of the measurement noise of lesson 5's "noisy six people".
+NOISY_SEED = 0
 
 #: The model-choice grid of lesson 7.
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
@@ -160,10 +173,43 @@ def standardise(X):
     return (X - X.mean(axis=0)) / X.std(axis=0)
 
 
+def seed_noisy_people(seed=NOISY_SEED, scale=1.0):
+    """The six people plus N(0, scale^2) measurement noise (lesson 5, "Cure 2").
+
+    The noise is the first draw of ``numpy.random.default_rng(seed)``, as in
+    lesson 5, so the data are no longer exactly on a line.
+    """
+    X = datasets.seed_people()
+    return X + np.random.default_rng(seed).normal(scale=scale, size=X.shape)
+
+
 @functools.lru_cache(maxsize=None)
-def _faithful_em():
+def seed_noisy_em():
+    """EM on :func:`seed_noisy_people` from the seed's start, ``reg_covar = 0``."""
+    return em(seed_noisy_people(), datasets.seed_initial_params(), reg_covar=0.0,
+              max_iter=100, tol=1e-6)
+
+
+@functools.lru_cache(maxsize=None)
+def faithful_em():
+    """EM on standardised Old Faithful from :data:`FAITHFUL_POOR_START`, run to
+    convergence with :data:`FAITHFUL_EM_SETTINGS` (lesson 7 runs the same call)."""
     Z = standardise(datasets.old_faithful())
-    return em(Z, FAITHFUL_POOR_START, max_iter=25, tol=0.0)  # a fixed number of iterations
+    return em(Z, FAITHFUL_POOR_START, **FAITHFUL_EM_SETTINGS)
+
+
+@functools.lru_cache(maxsize=None)
+def faithful_chosen_fit():
+    """The model lesson 7 chooses: ``GaussianMixture(2, 'full', random_state=0)`` on
+    Old Faithful in minutes."""
+    from .mixture import GaussianMixture
+
+    return GaussianMixture(n_components=2, covariance_type="full",
+                           random_state=RANDOM_STATE).fit(datasets.old_faithful())
+
+
+#: Number of samples drawn from the chosen fit (lesson 7), and how many are plotted.
+N_SAMPLES, N_SAMPLES_SHOWN = 2000, 300
 
 
 def information_criteria_table(X, n_components_range=N_COMPONENTS_RANGE,
@@ -295,8 +341,9 @@ def _seed_density_women_a():
     caption="Responsibilities of the first E-step: A, B and C belong to the women's "
             "component (C with 0.9999999), D, E and F to the men's; each row sums to 1.",
     alt="Two panels. Left: the six people in the height-weight plane, A, B and C drawn as "
-        "bright circles (responsibility of women near 1), D, E and F as dark squares "
-        "(near 0), with the two initial Gaussians as circles. Right: one horizontal bar per "
+        "blue circles (most responsible component: women, responsibility near 1), D, E and "
+        "F as orange-red squares (men), with the two initial Gaussians as circles of the "
+        "same colours around the women's mean near A and the men's mean on E. Right: one horizontal bar per "
         "person split into the women's and men's shares: A, B and C are entirely women, "
         "D, E and F entirely men.",
 )
@@ -316,7 +363,8 @@ def _seed_responsibilities():
         "running from upper left to lower right between C and D, and two dotted lines "
         "close to it where the responsibility is 0.1 and 0.9; A, B, C lie on the women's "
         "side and D, E, F on the men's. Right: an S-shaped logistic curve against the "
-        "log-odds; the six people sit on its flat ends, A, B, C at 1 and D, E, F at 0.",
+        "log-odds; the six people sit on its flat ends, A, B, C at 1 and D, E, F at 0. "
+        "A's label is set below and to the left of A, clear of the women's mean marker.",
 )
 def _seed_logistic_estep():
     return plotting.plot_logistic_estep(datasets.seed_people(), datasets.seed_initial_params(),
@@ -376,6 +424,21 @@ def _seed_log_likelihood():
 
 
 @_register(
+    "noisy-log-likelihood", lesson=_L05, function="plot_log_likelihood",
+    caption="EM on the six people with about 1 cm / 1 kg of measurement noise, from the "
+            "seed's start, without regularisation (reg_covar = 0): the covariances stay "
+            "positive definite and the log-likelihood never decreases; it converges after "
+            "two iterations (change below 1e-6).",
+    alt="Line plot of log-likelihood against EM iteration, iterations 0 to 2. It starts at "
+        "-40.67 at iteration 0, rises to -22.527 after one iteration and stays at -22.527 "
+        "after the second: a monotone curve that levels off at once.",
+)
+def _noisy_log_likelihood():
+    return plotting.plot_log_likelihood(
+        seed_noisy_em().log_likelihoods, title="EM on the noisy six people (reg_covar = 0)")
+
+
+@_register(
     "faithful-data", lesson=_L07, function="plot_data_with_gaussians",
     caption="Old Faithful: 272 eruptions, eruption duration against the waiting time to "
             "the next eruption. Two groups stand out: short eruptions after short waits "
@@ -394,35 +457,54 @@ def _faithful_data():
 @_register(
     "faithful-em-progression", lesson=_L07, function="plot_em_progression",
     caption="EM on standardised Old Faithful data from a deliberately poor start (means on "
-            "the wrong diagonal, covariance 0.5 I), after 0, 1, 2, 5 and 20 iterations, in "
-            "the spirit of Bishop's PRML Figure 9.8. Points are coloured by their "
-            "responsibilities.",
+            "the wrong diagonal, covariance 0.5 I), after 0, 1, 2 and 5 iterations and at "
+            "convergence (16 iterations, log-likelihood change below 1e-6), in the spirit of "
+            "Bishop's PRML Figure 9.8. Points are coloured by their responsibilities.",
     alt="Five square panels side by side of the standardised data. In the first, two "
         "circles sit on the empty diagonal from upper left to lower right and the points "
         "are coloured blue or orange-red by the nearer circle. Over the following panels "
         "the two Gaussians move onto the two clouds of points and stretch into tilted "
-        "ellipses; by iteration 20 one covers the lower-left cloud and one the upper-right "
-        "cloud, with the points coloured accordingly.",
+        "ellipses; in the last panel, at convergence after 16 iterations, one covers the "
+        "lower-left cloud and one the upper-right cloud, with the points coloured "
+        "accordingly.",
 )
 def _faithful_em_progression():
-    return plotting.plot_em_progression(standardise(datasets.old_faithful()),
-                                        _faithful_em().history, FAITHFUL_PANELS)
+    result = faithful_em()
+    return plotting.plot_em_progression(standardise(datasets.old_faithful()), result.history,
+                                        (*FAITHFUL_PANELS, result.n_iter))
 
 
 @_register(
     "faithful-log-likelihood", lesson=_L07, function="plot_log_likelihood",
     caption="Log-likelihood of the standardised Old Faithful data per EM iteration, from "
             "the poor start of the progression figure: a big jump in the first iteration, "
-            "then a steady rise to convergence; it never decreases.",
-    alt="Line plot of log-likelihood against EM iteration. It starts near -2000 at "
-        "iteration 0, jumps to about -540 after one iteration, and then rises slowly "
-        "until it levels off at about -385.",
+            "then a steady rise until it converges after 16 iterations; it never decreases.",
+    alt="Line plot of log-likelihood against EM iteration, iterations 0 to 16. It starts "
+        "at -1542.4 at iteration 0, jumps to -520.0 after one iteration, and then rises "
+        "slowly until it levels off at -385.46 from about iteration 10 on.",
 )
 def _faithful_log_likelihood():
-    result = _faithful_em()
     return plotting.plot_log_likelihood(
-        result.log_likelihoods, title="EM on Old Faithful (standardised), poor start",
-        ylabel=r"log-likelihood $\log p(Z \mid \theta)$")
+        faithful_em().log_likelihoods, title="EM on Old Faithful (standardised), poor start",
+        ylabel=r"log-likelihood $\log p(X \mid \theta)$ (standardised X)")
+
+
+@_register(
+    "faithful-lower-bounds", lesson=_L07, function="plot_log_likelihood",
+    caption="The estimator's own record of EM: lower_bounds_ of the chosen fit "
+            "(GaussianMixture, 2 full components, k-means start, random_state 0), the mean "
+            "log-likelihood per eruption computed in the E-step of each iteration. From the "
+            "k-means start it rises for 4 iterations until it changes by less than tol = "
+            "0.001; lower_bound_ is the last value.",
+    alt="Line plot of the mean log-likelihood per sample against EM iteration 1 to 4 for "
+        "the two-component fit in minutes. It rises from -4.204 at iteration 1 to -4.160, "
+        "-4.1555 and finally -4.1554, flattening out: a monotone curve.",
+)
+def _faithful_lower_bounds():
+    gm = faithful_chosen_fit()
+    return plotting.plot_log_likelihood(
+        gm.lower_bounds_, start=1, title="GaussianMixture(2, 'full') on Old Faithful: lower_bounds_",
+        ylabel="mean log-likelihood per sample")
 
 
 @_register(
@@ -433,7 +515,9 @@ def _faithful_log_likelihood():
     alt="Two line plots side by side, BIC on the left and AIC on the right, against the "
         "number of components from 1 to 9, with one line per covariance type (full, tied, "
         "diag, spherical), each with its own colour, marker and dash pattern. All lines "
-        "drop steeply from K = 1 to K = 2; a star marks the lowest value of each criterion.",
+        "drop steeply from K = 1 to K = 2 except the spherical one, which stays far above "
+        "the others and keeps falling up to K = 9. A star marks the lowest value of each "
+        "criterion: BIC at K = 2 with full covariances, AIC at K = 5 with diagonal ones.",
 )
 def _faithful_information_criteria():
     table, _ = _faithful_criteria()
@@ -446,10 +530,14 @@ def _faithful_information_criteria():
             "Euclidean distance, so the waiting time dominates) and a full-covariance "
             "Gaussian mixture (right, tilted ellipses). Ringed points get different labels.",
     alt="Two scatter plots of waiting time against eruption duration. Left: points "
-        "coloured by k-means cluster, blue circles for the short-eruption cloud and "
-        "orange-red squares for the long one, with the two centroids. Right: the same "
+        "coloured by k-means cluster, blue circles for the long-eruption cloud (upper "
+        "right) and orange-red squares for the short one (lower left), with the two "
+        "centroids as large markers. The k-means split is nearly horizontal: a few long "
+        "eruptions with waits of 64 to 66 minutes are orange-red squares. Right: the same "
         "points coloured by the Gaussian mixture, with two tilted ellipses per component; "
-        "a few points between the clouds are ringed where the two methods disagree.",
+        "five points are ringed where the two methods disagree: four between the clouds "
+        "that the mixture gives to the long-eruption cluster and one short eruption after "
+        "a 71-minute wait that it gives to the short one.",
 )
 def _faithful_kmeans_vs_gmm():
     from ._kmeans import kmeans
@@ -457,8 +545,43 @@ def _faithful_kmeans_vs_gmm():
 
     X = datasets.old_faithful()
     labels, _ = kmeans(X, 2, np.random.RandomState(RANDOM_STATE))
-    gm = GaussianMixture(n_components=2, random_state=RANDOM_STATE).fit(X)
-    return plotting.plot_kmeans_vs_gmm(X, labels, gm)
+    return plotting.plot_kmeans_vs_gmm(X, labels, faithful_chosen_fit())
+
+
+@_register(
+    "faithful-density-uncertainty", lesson=_L07, function="plot_density_uncertainty",
+    caption="The fitted two-component density of Old Faithful (contours) with each "
+            "eruption coloured by its uncertainty 1 - max_c r_ic: almost every point is "
+            "assigned with near certainty; the uncertain ones lie between the two clouds.",
+    alt="Scatter plot of waiting time against eruption duration with grey contour lines of "
+        "the fitted density, two nested sets of tilted ovals around the two clouds. Points "
+        "are coloured on a dark-blue to yellow scale by uncertainty, from 0 to 0.2: all "
+        "are dark blue (below 0.02) except one bright yellow point between the clouds, at "
+        "2.9 minutes and 63 minutes, whose uncertainty is 0.2.",
+)
+def _faithful_density_uncertainty():
+    gm, X = faithful_chosen_fit(), datasets.old_faithful()
+    uncertainty = 1 - gm.predict_proba(X).max(axis=1)
+    return plotting.plot_density_uncertainty(X, plotting.params_from_estimator(gm), uncertainty,
+                                             xlim=(1.3, 5.5), ylim=(40, 100))
+
+
+@_register(
+    "faithful-samples", lesson=_L07, function="plot_samples",
+    caption="A generative check: 300 of 2000 samples drawn from the fitted two-component "
+            "mixture (gm.sample, seeded by random_state 0) on top of the 272 eruptions. The "
+            "synthetic eruptions fall in the same two tilted clouds.",
+    alt="Scatter plot of waiting time against eruption duration: the 272 real eruptions "
+        "as grey circles and 300 samples as orange-red crosses. The crosses cover the same "
+        "two clouds, short eruptions after short waits and long eruptions after long waits, "
+        "and almost none fall in the gap between them; a few lie slightly beyond the range "
+        "of the data, the lowest at a waiting time of about 33 minutes.",
+)
+def _faithful_samples():
+    samples, _ = faithful_chosen_fit().sample(N_SAMPLES)
+    shown = np.random.default_rng(RANDOM_STATE).choice(N_SAMPLES, size=N_SAMPLES_SHOWN,
+                                                       replace=False)  # samples come grouped
+    return plotting.plot_samples(datasets.old_faithful(), samples[np.sort(shown)])
 
 
 @_register(
@@ -498,18 +621,28 @@ def caption_markdown(name):
     return f"**Figure `{spec.name}`.** {spec.caption}\n\n*Alt text:* {spec.alt}"
 
 
-def show(name):
+def show(name, dpi=None):
     """Show a registered figure in a notebook, with its caption and alt text.
 
     The figure is drawn inline with ``plt.show()`` (in a notebook with
     ``%matplotlib inline``), then the caption and alt text are displayed as
     Markdown. Nothing in the output depends on memory addresses or timings,
     so nbval can compare it.
+
+    Parameters
+    ----------
+    name : str
+    dpi : float, optional
+        Resolution of the inline image (default: matplotlib's 100). A smaller
+        value keeps notebooks with many figures small; the files in
+        ``figures/`` are always :data:`PNG_DPI`.
     """
     from IPython.display import Markdown, display
 
     with plotting.style_context():
         fig = get(name).builder()
+        if dpi is not None:
+            fig.set_dpi(dpi)
         plt.show()
     plt.close(fig)
     display(Markdown(caption_markdown(name)))

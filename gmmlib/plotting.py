@@ -28,6 +28,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
+from matplotlib import patheffects
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
@@ -59,6 +60,8 @@ __all__ = [
     "plot_em_progression",
     "plot_information_criteria",
     "plot_kmeans_vs_gmm",
+    "plot_density_uncertainty",
+    "plot_samples",
 ]
 
 #: The Okabe-Ito palette (Okabe & Ito, "Color Universal Design", 2008):
@@ -377,10 +380,32 @@ def _label_axes(ax, feature_names):
     ax.set_ylabel(feature_names[1])
 
 
-def _annotate_points(ax, X, labels):
-    for (x, y), label in zip(X, labels):
-        ax.annotate(str(label), (x, y), xytext=(6, 6), textcoords="offset points",
-                    fontsize=11, fontweight="bold")
+def _label_offset(point, means, near):
+    """Offset (points) of a point's label: up-right, unless a component mean lies
+    within ``near`` of the point (but not on it) -- then away from that mean, so
+    the label does not sit on the mean's marker."""
+    if means is None or len(means) == 0:
+        return (6, 6), "left", "bottom"
+    diff = point - np.asarray(means, dtype=float)
+    dist = np.sqrt((diff**2).sum(axis=1))
+    k = int(np.argmin(dist))
+    if not (0 < dist[k] <= near):
+        return (6, 6), "left", "bottom"
+    sx, sy = np.where(diff[k] < 0, -1, 1)
+    return ((8 * sx, 8 * sy), "right" if sx < 0 else "left", "top" if sy < 0 else "bottom")
+
+
+def _annotate_points(ax, X, labels, means=None, near=None):
+    """Bold point labels with a white outline (readable on shading); labels of
+    points close to a component mean move away from the mean's marker."""
+    X = np.asarray(X, dtype=float)
+    if near is None:
+        near = 0.1 * max(float(np.ptp(X, axis=0).max()), 1e-12)
+    for point, label in zip(X, labels):
+        offset, ha, va = _label_offset(point, means, near)
+        ax.annotate(str(label), point, xytext=offset, textcoords="offset points",
+                    ha=ha, va=va, fontsize=11, fontweight="bold", zorder=6,
+                    path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
 
 
 def _scatter_by_component(ax, X, assignments, names, **kw):
@@ -502,7 +527,7 @@ def plot_data_with_gaussians(X, params, *, labels=None, component_names=None, ra
         _scatter_by_component(ax, X, np.asarray(assignments),
                               _default_names(component_names, K), s=30, zorder=3)
     if labels is not None:
-        _annotate_points(ax, X, labels)
+        _annotate_points(ax, X, labels, means=None if params is None else params.means)
     if params is not None:
         names = _default_names(component_names, params.n_components)
         _draw_components(ax, params, names, radii, highlight=tuple(highlight))
@@ -617,7 +642,7 @@ def plot_responsibilities(X, resp, params=None, *, labels=None, component_names=
         mask = best == c
         ax.scatter(X[mask, 0], X[mask, 1], color=colours[mask], marker=component_style(c)[1],
                    s=90, edgecolor="black", zorder=3, label=f"most responsible: {names[c]}")
-    _annotate_points(ax, X, labels)
+    _annotate_points(ax, X, labels, means=None if params is None else params.means)
     if params is not None:
         _draw_components(ax, params, names, radii)
     _label_axes(ax, feature_names)
@@ -677,7 +702,7 @@ def plot_logistic_estep(X, params, *, labels=None, component_names=None,
                linestyles=[":", "-", ":"], linewidths=[1.2, 2.2, 1.2])
     resp = e_step(X, params)
     _scatter_by_component(ax, X, resp.argmax(axis=1), names, s=70, zorder=3)
-    _annotate_points(ax, X, labels)
+    _annotate_points(ax, X, labels, means=params.means)
     _draw_components(ax, params, names, radii=(1,))
     ax.plot([], [], color="black", label="decision line $r_1 = 1/2$")
     ax.plot([], [], color="black", linestyle=":", label="$r_1 = 0.1$ and $0.9$")
@@ -969,4 +994,75 @@ def plot_kmeans_vs_gmm(X, kmeans_labels, gmm, *, feature_names=FAITHFUL_FEATURES
     for ax in (left, right):
         _label_axes(ax, feature_names)
     right.set_ylabel("")
+    return fig
+
+
+@_styled
+def plot_density_uncertainty(X, params, uncertainty, *, feature_names=FAITHFUL_FEATURES,
+                             xlim=None, ylim=None, levels=8, n_grid=200):
+    r"""Contours of a fitted mixture density, with points coloured by uncertainty.
+
+    .. math:: p(x) = \sum_c \pi_c \mathcal{N}(x \mid \mu_c, \Sigma_c), \qquad
+              u_i = 1 - \max_c r_{ic}
+
+    Parameters
+    ----------
+    X : array-like of shape (n, 2)
+    params : GMMParams
+        E.g. :func:`params_from_estimator` of a fitted ``GaussianMixture``.
+    uncertainty : array-like of shape (n,)
+        One minus the largest responsibility of each point (0: certain).
+    xlim, ylim : (float, float), optional
+        Window of the contours (default: the data's range plus 10 %).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    X = np.asarray(X, dtype=float)
+    uncertainty = np.asarray(uncertainty, dtype=float)
+    if uncertainty.shape != (len(X),):
+        raise ValueError(f"uncertainty must have shape ({len(X)},), one value per point; "
+                         f"received shape {uncertainty.shape}.")
+    pad = 0.1 * np.ptp(X, axis=0)
+    xlim = (X[:, 0].min() - pad[0], X[:, 0].max() + pad[0]) if xlim is None else xlim
+    ylim = (X[:, 1].min() - pad[1], X[:, 1].max() + pad[1]) if ylim is None else ylim
+    fig, ax = plt.subplots(figsize=SIZE_ONE)
+    density_contours(ax, params, xlim=xlim, ylim=ylim, n_grid=n_grid, levels=levels,
+                     cmap=None, colors=DATA_COLOR, linewidths=1.0)
+    order = np.argsort(uncertainty, kind="stable")  # the uncertain points on top
+    points = ax.scatter(X[order, 0], X[order, 1], c=uncertainty[order], cmap=SEQUENTIAL_CMAP,
+                        s=30, edgecolor="black", linewidth=0.4, zorder=3)
+    fig.colorbar(points, ax=ax, label=r"uncertainty $1 - \max_c\, r_{ic}$")
+    ax.plot([], [], color=DATA_COLOR, linewidth=1.0, label="contours of the density $p(x)$")
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    _label_axes(ax, feature_names)
+    ax.legend(loc="upper left")
+    return fig
+
+
+@_styled
+def plot_samples(X, samples, *, feature_names=FAITHFUL_FEATURES, data_label="data",
+                 sample_label="samples from the fitted mixture"):
+    """The data and samples drawn from a fitted model, on the same axes.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, 2)
+    samples : array-like of shape (m, 2)
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    X = np.asarray(X, dtype=float)
+    samples = np.asarray(samples, dtype=float)
+    fig, ax = plt.subplots(figsize=SIZE_ONE)
+    ax.scatter(X[:, 0], X[:, 1], s=30, color=DATA_COLOR, alpha=0.6, marker="o",
+               label=f"{data_label} ({len(X)})", zorder=2)
+    ax.scatter(samples[:, 0], samples[:, 1], s=30, color=PALETTE[1], marker="x",
+               linewidth=1.2, label=f"{sample_label} ({len(samples)})", zorder=3)
+    _label_axes(ax, feature_names)
+    ax.legend(loc="upper left")
     return fig

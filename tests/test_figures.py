@@ -30,11 +30,15 @@ CONTRACT = {
     "seed-degenerate-covariances": "05",
     "seed-regularised-covariances": "05",
     "seed-log-likelihood": "05",
+    "noisy-log-likelihood": "05",
     "faithful-data": "07",
     "faithful-em-progression": "07",
     "faithful-log-likelihood": "07",
+    "faithful-lower-bounds": "07",
     "faithful-information-criteria": "07",
     "faithful-kmeans-vs-gmm": "07",
+    "faithful-density-uncertainty": "07",
+    "faithful-samples": "07",
     "faithful-collapsed-component": "07",
 }
 
@@ -65,6 +69,63 @@ def test_every_figure_has_a_caption_and_alt_text():
         assert len(spec.alt) > 60, spec.name
         assert spec.alt != spec.caption
         assert "\n" not in spec.alt + spec.caption  # one paragraph each (README table)
+
+
+def _in_text(value, text, fmt):
+    return format(value, fmt) in text
+
+
+def test_alt_texts_quote_the_computed_numbers():
+    """The numbers in the alt texts are the figures' data (checked here, so a change of
+    the computation that changes a figure also flags its alt text)."""
+    import numpy as np
+
+    from gmmlib import datasets
+
+    lls = figures.faithful_em().log_likelihoods
+    alt = figures.get("faithful-log-likelihood").alt
+    assert _in_text(lls[0], alt, ".1f") and _in_text(lls[1], alt, ".1f")
+    assert _in_text(lls[-1], alt, ".2f") and f"0 to {figures.faithful_em().n_iter}" in alt
+    assert figures.get("faithful-log-likelihood").caption.count(
+        f"after {figures.faithful_em().n_iter} iterations") == 1
+    assert f"after {figures.faithful_em().n_iter}" in figures.get("faithful-em-progression").alt
+    noisy = figures.seed_noisy_em().log_likelihoods
+    alt = figures.get("noisy-log-likelihood").alt
+    assert _in_text(noisy[0], alt, ".2f") and _in_text(noisy[-1], alt, ".3f")
+    assert np.all(np.diff(noisy) > -1e-9)
+    gm = figures.faithful_chosen_fit()
+    alt = figures.get("faithful-lower-bounds").alt
+    assert _in_text(gm.lower_bounds_[0], alt, ".3f") and _in_text(gm.lower_bound_, alt, ".4f")
+    assert f"1 to {gm.n_iter_}" in alt
+    X = datasets.old_faithful()
+    uncertainty = 1 - gm.predict_proba(X).max(axis=1)
+    worst = X[uncertainty.argmax()]
+    alt = figures.get("faithful-density-uncertainty").alt
+    assert f"{worst[0]:g} minutes and {worst[1]:g} minutes" in alt
+    assert _in_text(uncertainty.max(), alt, ".1f") and np.sort(uncertainty)[-2] < 0.02
+
+
+def test_information_criteria_alt_text_names_the_chosen_models():
+    table, _ = figures._faithful_criteria()
+    alt = figures.get("faithful-information-criteria").alt
+    names = {"full": "full covariances", "diag": "diagonal ones"}
+    for criterion, where in (("bic", "BIC at"), ("aic", "AIC at")):
+        best = min(range(len(table[criterion])), key=table[criterion].__getitem__)
+        kind, K = table["covariance_type"][best], table["n_components"][best]
+        assert f"{where} K = {K} with {names[kind]}" in alt
+
+
+def test_kmeans_vs_gmm_alt_text_matches_the_colours():
+    """Cluster 1 is drawn blue (circles), cluster 2 orange-red (squares)."""
+    from gmmlib import datasets
+    from gmmlib._kmeans import kmeans
+    import numpy as np
+
+    X = datasets.old_faithful()
+    labels, _ = kmeans(X, 2, np.random.RandomState(figures.RANDOM_STATE))
+    long_cluster = int(np.argmax([X[labels == c, 0].mean() for c in range(2)]))
+    assert long_cluster == 0  # blue = long eruptions, as the alt text says
+    assert "blue circles for the long-eruption cloud" in figures.get("faithful-kmeans-vs-gmm").alt
 
 
 def test_unknown_figure_names_are_explained():
@@ -174,6 +235,18 @@ def test_show_draws_the_figure_and_displays_caption_and_alt_text(monkeypatch):
     spec = figures.get("seed-log-likelihood")
     assert spec.caption in markdown.data and spec.alt in markdown.data
     assert "Alt text" in markdown.data and not re.search(r"0x[0-9a-f]{6,}", markdown.data)
+
+
+def test_show_can_use_a_smaller_inline_resolution(monkeypatch):
+    import IPython.display
+
+    dpis = []
+    monkeypatch.setattr(plt, "show", lambda *a, **k: dpis.append(plt.gcf().dpi))
+    monkeypatch.setattr(IPython.display, "display", lambda obj: None)
+    figures.show("seed-log-likelihood", dpi=72)
+    figures.show("seed-log-likelihood")
+    assert dpis == [72, 100]  # 100: matplotlib's default under the course style
+    assert plt.get_fignums() == []
 
 
 def test_interrupted_render_leaves_the_old_files(tmp_path, monkeypatch):

@@ -266,3 +266,55 @@ def test_log_likelihood_curves():
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [0, 1, 2])
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), [-4.0, -1.0])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+
+
+def _label_boxes(fig, ax):
+    """Point labels (bold annotations) and their display-space boxes."""
+    renderer = fig.canvas.get_renderer()
+    return {t.get_text(): t.get_window_extent(renderer) for t in ax.texts
+            if t.get_text() in datasets.PEOPLE}
+
+
+@pytest.mark.parametrize("draw", [
+    lambda X, p: plotting.plot_data_with_gaussians(X, p, labels=datasets.PEOPLE),
+    lambda X, p: plotting.plot_responsibilities(X, gmmlib.e_step(X, p), p, labels=datasets.PEOPLE),
+    lambda X, p: plotting.plot_logistic_estep(X, p, labels=datasets.PEOPLE),
+])
+def test_point_labels_do_not_cover_a_nearby_mean_marker(draw):
+    X, params = datasets.seed_people(), datasets.seed_initial_params()
+    fig = draw(X, params)
+    ax = fig.axes[0]
+    boxes = _label_boxes(fig, ax)
+    assert sorted(boxes) == list(datasets.PEOPLE)
+    women_mean = ax.transData.transform(params.means[0])
+    assert not boxes["A"].contains(*women_mean), "label A sits on the women's mean marker"
+    # A (2 cm and 2 kg below-left of the mean) is labelled below-left of its point
+    a = ax.transData.transform(X[0])
+    assert boxes["A"].x1 < a[0] and boxes["A"].y1 < a[1]
+    # B, far enough from the mean, keeps the default up-right label
+    b = ax.transData.transform(X[1])
+    assert boxes["B"].x0 > b[0] and boxes["B"].y0 > b[1]
+
+
+def test_density_uncertainty_figure_colours_points_by_uncertainty():
+    gm = gmmlib.GaussianMixture(n_components=2, random_state=0).fit(datasets.old_faithful())
+    X = datasets.old_faithful()
+    uncertainty = 1 - gm.predict_proba(X).max(axis=1)
+    fig = plotting.plot_density_uncertainty(X, plotting.params_from_estimator(gm), uncertainty)
+    ax = fig.axes[0]
+    (points,) = ax.collections[-1:]
+    np.testing.assert_allclose(np.sort(points.get_array()), np.sort(uncertainty))
+    assert ax.get_xlabel() == "eruption duration (min)" and ax.get_ylabel() == "waiting time (min)"
+    with pytest.raises(ValueError, match="uncertainty must have shape"):
+        plotting.plot_density_uncertainty(X, plotting.params_from_estimator(gm), uncertainty[:5])
+
+
+def test_samples_figure_draws_data_and_samples():
+    X = datasets.old_faithful()
+    samples = np.random.default_rng(0).normal(size=(30, 2)) + X.mean(axis=0)
+    fig = plotting.plot_samples(X, samples)
+    offsets = [c.get_offsets() for c in fig.axes[0].collections]
+    np.testing.assert_array_equal(offsets[0], X)
+    np.testing.assert_array_equal(offsets[1], samples)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["data (272)", "samples from the fitted mixture (30)"]
