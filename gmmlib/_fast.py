@@ -337,11 +337,7 @@ def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step,
             XcT, Z, _ = buffers.views(stop - start)
             np.subtract(X[start:stop].T, shift[:, np.newaxis], out=XcT)
             resp_T, log_prob_norm = _chunk_e_step_per_component(design, XcT, buffers)
-            log_prob_norm_sum += log_prob_norm.sum()
-            if out_log_prob_norm is not None:
-                out_log_prob_norm[start:stop] = log_prob_norm
-            if out_resp is not None:
-                out_resp[start:stop] = resp_T.T
+            log_prob_norm_sum += _record(start, stop, resp_T, log_prob_norm, out_resp, out_log_prob_norm)
             if want_stats:
                 nk += resp_T.sum(axis=1)
                 _scatter_per_component(XcT, resp_T, Z, S)
@@ -356,15 +352,20 @@ def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step,
         else:
             phi_T = _chunk_phi(design, X[start:stop], shift, buffers)
         resp_T, log_prob_norm = _chunk_e_step(design, phi_T, buffers)
-        log_prob_norm_sum += log_prob_norm.sum()
-        if out_log_prob_norm is not None:
-            out_log_prob_norm[start:stop] = log_prob_norm
-        if out_resp is not None:
-            out_resp[start:stop] = resp_T.T
+        log_prob_norm_sum += _record(start, stop, resp_T, log_prob_norm, out_resp, out_log_prob_norm)
         if want_stats:
             nk += resp_T.sum(axis=1)
             S += resp_T @ phi_T.T  # sum_i r_ic phi(x_i), shape (K, n_phi)
     return log_prob_norm_sum, nk, S
+
+
+def _record(start, stop, resp_T, log_prob_norm, out_resp, out_log_prob_norm):
+    """Store one chunk's outputs where the caller asked for them; return its log-likelihood sum."""
+    if out_log_prob_norm is not None:
+        out_log_prob_norm[start:stop] = log_prob_norm
+    if out_resp is not None:
+        out_resp[start:stop] = resp_T.T
+    return log_prob_norm.sum()
 
 
 def phi_cache_for(covariance_type, n_samples, n_features, n_components=None):
