@@ -40,9 +40,13 @@ Numerical and speed care:
   from the data's centre (``Design.kappa(weights) > KAPPA_MAX``), the
   cancellation could cost more than ~1e-10 and the estimator runs its plain
   path for that iteration instead;
-- responsibilities below ``exp(-667)`` (~1e-290) are flushed to exactly 0
-  (subnormal numbers make the next matrix product several times slower and
-  change nothing measurable);
+- responsibilities below ``exp(-667)`` (~1e-290) are flushed to exactly 0,
+  or during a fit raised to that floor, which is cheaper (subnormal numbers
+  make the next matrix product several times slower and change nothing
+  measurable);
+- with at most 3 components the two products with the feature block run as
+  one matrix-vector product per component (faster in OpenBLAS than a matrix
+  product with so few columns);
 - blocks are stored transposed, (features, rows) and (K, rows), in buffers
   reused for every chunk, so each operation runs on contiguous vectors;
 - when all feature blocks fit in ``PHI_CACHE_BYTES`` (32 MiB; 64 MiB if they are
@@ -80,7 +84,7 @@ LOG_2PI = math.log(2 * math.pi)
 #: log-responsibilities below this are flushed to 0 (exp(-667) ~ 1e-290)
 LOG_FLUSH = -667.0
 #: target size in bytes of one chunk's feature block
-CHUNK_BYTES = 2**21
+CHUNK_BYTES = 2**22
 #: largest sum_c pi_c mu_c^T Lambda_c mu_c (centred frame) for which the fast path
 #: is used; beyond it the cancellation in x^T Lambda x - 2 x^T Lambda mu + mu^T Lambda mu
 #: could cost more than ~1e-10 (eps * KAPPA_MAX), and the plain path runs instead
@@ -92,6 +96,10 @@ PHI_CACHE_BYTES = 2**25
 PHI_CACHE_MAX_RATIO = 4
 #: smallest number of rows for which a second thread is worth starting
 MIN_ROWS_FOR_THREADS = 20_000
+#: up to this many components the products with the feature block run one component
+#: at a time (matrix-vector): OpenBLAS's matrix product is slow with 3 or fewer
+#: columns (measured: about 2x slower than three matrix-vector products at d = 8..32)
+MAX_K_PER_ROW_PRODUCTS = 3
 #: rows per chunk of the per-component pass (three (d, rows) blocks of work space)
 PER_COMPONENT_ROWS = 4096
 
@@ -107,7 +115,7 @@ def n_phi(covariance_type, n_features):
 def chunk_rows(covariance_type, n_features, n_components):
     """Rows per chunk so that the feature block stays near ``CHUNK_BYTES``."""
     width = n_phi(covariance_type, n_features) + 2 * n_components + n_features
-    return min(max(CHUNK_BYTES // (8 * width), 256), 16384)
+    return min(max(CHUNK_BYTES // (8 * width), 256), 65536)
 
 
 def use_per_component(covariance_type, n_features, n_components):
@@ -264,7 +272,7 @@ def _chunk_phi(design, X_chunk, shift, buffers):
     return design.phi_T(XcT, phi_T)
 
 
-def _chunk_e_step(design, phi_T, buffers):
+def _chunk_e_step(design, phi_T, buffers, exact_zeros=True):
     """Responsibilities and log p(x_i) for one chunk of ``m`` rows.
 
     Everything is laid out with the rows of ``X`` along the last axis, so each
@@ -273,17 +281,40 @@ def _chunk_e_step(design, phi_T, buffers):
     buffer, and ``log_prob_norm`` (m,).
     """
     log_prob_T = buffers.views(phi_T.shape[1])[2]
-    np.matmul(design.W_T, phi_T, out=log_prob_T)  # log(pi_c N_ic) minus const_c
+    if log_prob_T.shape[0] <= MAX_K_PER_ROW_PRODUCTS:
+        for c in range(log_prob_T.shape[0]):  # log(pi_c N_ic) minus const_c
+            np.matmul(design.W_T[c], phi_T, out=log_prob_T[c])
+    else:
+        np.matmul(design.W_T, phi_T, out=log_prob_T)
     log_prob_T += design.const[:, np.newaxis]
-    return _normalise(log_prob_T)
+    return _normalise(log_prob_T, exact_zeros)
 
 
-def _normalise(log_prob_T):
-    """In place: log(pi_c N_ic) (K, m) -> responsibilities; also returns log p(x_i)."""
+def _chunk_stats(resp_T, phi_T, S):
+    """Add ``resp_T @ phi_T.T`` = sum_i r_ic phi(x_i), shape (K, n_phi), to ``S``."""
+    if resp_T.shape[0] <= MAX_K_PER_ROW_PRODUCTS:
+        for c in range(resp_T.shape[0]):
+            S[c] += phi_T @ resp_T[c]
+    else:
+        S += resp_T @ phi_T.T
+
+
+def _normalise(log_prob_T, exact_zeros=True):
+    """In place: log(pi_c N_ic) (K, m) -> responsibilities; also returns log p(x_i).
+
+    Responsibilities below ``exp(LOG_FLUSH)`` (~1e-290) are set to exactly 0
+    (``exact_zeros``, for responsibilities the caller sees) or raised to that
+    floor (during a fit: ``exp(-inf)`` costs ~4 times a normal ``exp``, and the
+    floor moves each M-step sum by at most ``n * 1e-290`` times the data's
+    scale). Either way no subnormal number reaches the next matrix product.
+    """
     top = np.max(log_prob_T, axis=0)
     top[~np.isfinite(top)] = 0.0
     log_prob_T -= top  # log(pi_c N_ic) - max_j log(pi_j N_ij) <= 0
-    np.copyto(log_prob_T, -np.inf, where=log_prob_T < LOG_FLUSH)  # flush ~1e-290 and below
+    if exact_zeros:
+        np.copyto(log_prob_T, -np.inf, where=log_prob_T < LOG_FLUSH)
+    else:
+        np.maximum(log_prob_T, LOG_FLUSH, out=log_prob_T)
     resp_T = np.exp(log_prob_T, out=log_prob_T)
     total = np.sum(resp_T, axis=0)
     resp_T /= total
@@ -292,7 +323,7 @@ def _normalise(log_prob_T):
     return resp_T, log_prob_norm
 
 
-def _chunk_e_step_per_component(design, XcT, buffers):
+def _chunk_e_step_per_component(design, XcT, buffers, exact_zeros=True):
     """As :func:`_chunk_e_step`, with one whitening product per component.
 
     ``log(pi_c N_ic) = const_whitened_c - |U_c^T x_i - U_c^T mu_c|^2 / 2``.
@@ -305,7 +336,7 @@ def _chunk_e_step_per_component(design, XcT, buffers):
         np.sum(Y, axis=0, out=log_prob_T[c])
     log_prob_T *= -0.5
     log_prob_T += design.const_whitened[:, np.newaxis]
-    return _normalise(log_prob_T)
+    return _normalise(log_prob_T, exact_zeros)
 
 
 def _scatter_per_component(XcT, resp_T, Z, S):
@@ -336,7 +367,8 @@ def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step,
         if per_component:
             XcT, Z, _ = buffers.views(stop - start)
             np.subtract(X[start:stop].T, shift[:, np.newaxis], out=XcT)
-            resp_T, log_prob_norm = _chunk_e_step_per_component(design, XcT, buffers)
+            resp_T, log_prob_norm = _chunk_e_step_per_component(design, XcT, buffers,
+                                                                exact_zeros=out_resp is not None)
             log_prob_norm_sum += _record(start, stop, resp_T, log_prob_norm, out_resp, out_log_prob_norm)
             if want_stats:
                 nk += resp_T.sum(axis=1)
@@ -351,11 +383,11 @@ def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step,
             cache[start] = design.phi_T(XcT, phi_T)
         else:
             phi_T = _chunk_phi(design, X[start:stop], shift, buffers)
-        resp_T, log_prob_norm = _chunk_e_step(design, phi_T, buffers)
+        resp_T, log_prob_norm = _chunk_e_step(design, phi_T, buffers, exact_zeros=out_resp is not None)
         log_prob_norm_sum += _record(start, stop, resp_T, log_prob_norm, out_resp, out_log_prob_norm)
         if want_stats:
             nk += resp_T.sum(axis=1)
-            S += resp_T @ phi_T.T  # sum_i r_ic phi(x_i), shape (K, n_phi)
+            _chunk_stats(resp_T, phi_T, S)
     return log_prob_norm_sum, nk, S
 
 

@@ -44,7 +44,7 @@ import numpy as np
 
 from . import _fast
 from ._kmeans import kmeans, kmeans_plusplus
-from ._validation import _as_float_array, check_positive_int as _check_int, check_weights, check_X
+from ._validation import _as_float_array, check_positive_int as _check_int, check_weights, check_X, column_sums
 
 __all__ = ["GaussianMixture", "ConvergenceWarning", "NotFittedError", "collapsed_components"]
 
@@ -621,7 +621,7 @@ class GaussianMixture:
         max_lower_bound = -np.inf
         self.converged_ = False
         with _fast.single_threaded_blas(), _fast.maybe_executor(X.shape[0]) as executor:
-            shift = X.mean(axis=0)
+            shift = column_sums(X) / X.shape[0]
             gram_matrix = _fast.gram(X, shift) if self.covariance_type == "tied" else None
             cache = _fast.phi_cache_for(self.covariance_type, *X.shape, self.n_components)
             context = (shift, executor, gram_matrix, cache)
@@ -714,7 +714,7 @@ class GaussianMixture:
 
     def _pass(self, X, out_log_prob_norm=None, out_resp=None):
         """E-step only, on the fast path (or the plain one)."""
-        shift = X.mean(axis=0)
+        shift = column_sums(X) / X.shape[0]
         design = _fast.Design(
             self.covariance_type, self.weights_, self.means_ - shift, self.precisions_cholesky_
         )

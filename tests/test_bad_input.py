@@ -228,3 +228,22 @@ def test_arrays_are_not_modified(covariance_type):
         assert getattr(gm, name) is value  # the parameters themselves are kept as given
     # fitted attributes do not share memory with the inputs
     assert not np.shares_memory(gm.means_, X) and not np.shares_memory(gm.means_, init["means_init"])
+
+
+def test_finite_check_sees_a_single_nan_in_a_large_array_and_accepts_huge_values():
+    # the check sums the rows (NaN and inf propagate); a NaN deep in the data, past
+    # several chunks of that sum, is still found, and finite values whose sum
+    # overflows are still accepted
+    from gmmlib._validation import check_X, column_sums
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(10_001, 3))
+    np.testing.assert_allclose(column_sums(X), X.sum(axis=0), rtol=1e-12)
+    for bad in (np.nan, np.inf, -np.inf):
+        X_bad = X.copy()
+        X_bad[9_999, 2] = bad
+        with pytest.raises(ValueError, match=r"non-finite value\(s\) .*the first at index \(9999, 2\)"):
+            check_X(X_bad)
+    huge = np.full((5, 2), 1e308)  # finite, but the column sums overflow to inf
+    assert not np.isfinite(column_sums(huge)).any()
+    np.testing.assert_array_equal(check_X(huge), huge)
