@@ -11,6 +11,8 @@ the files in ``figures/`` (``save(name, folder)``) never differ.
 index ``figures/README.md``. The files are byte-stable: no dates, no software
 versions, a fixed SVG hash salt, matplotlib's bundled DejaVu fonts and the
 fixed style of :data:`gmmlib.plotting.STYLE`; each file is written atomically.
+(On another CPU the last printed digit of a PDF coordinate can differ, ~1e-6
+pt; ``tests/test_figures.py`` allows for that and nothing more.)
 """
 
 import argparse

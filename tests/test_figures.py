@@ -1,8 +1,9 @@
 """Tests of the lecture-figure registry and ``python -m gmmlib figures``.
 
 A fresh regeneration (once per module) must equal the committed ``figures/``
-byte for byte, so a code change that alters a figure without regenerating it
-fails here; see CONTRIBUTING.md (``make figures``).
+(PNG and README byte for byte; PDF drawing commands exactly, with coordinates
+to 1e-3 pt, see :func:`pdf_difference`), so a code change that alters a
+figure without regenerating it fails here; see CONTRIBUTING.md (``make figures``).
 """
 
 import json
@@ -10,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -137,10 +139,73 @@ def test_regeneration_writes_exactly_the_registered_files(fresh):
     assert sorted(p.name for p in fresh.iterdir()) == _expected_files()
 
 
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+_PDF_NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
+#: largest coordinate difference (pt) accepted between two PDFs of one figure
+PDF_TOLERANCE = 1e-3
+
+
+def pdf_difference(a, b):
+    """Why two PDFs of a figure differ (a string), or None if they draw the same.
+
+    Each stream (page content, fonts) is decompressed; streams must agree token
+    by token, except that numbers may differ by up to ``PDF_TOLERANCE`` pt.
+    matplotlib prints coordinates with up to 6 decimals, and the last digit
+    differs between CPUs (seen: 1e-6 pt between two machines of this project,
+    from floating-point differences in the layout) while the PNGs agree byte
+    for byte. A changed figure changes a string, an operator or a coordinate
+    by far more (a moved label: ~0.1 pt and up).
+    """
+    def streams(data):
+        out = []
+        for match in _PDF_STREAM.finditer(data):
+            try:
+                out.append(zlib.decompress(match.group(1)))
+            except zlib.error:  # stored uncompressed
+                out.append(match.group(1))
+        return out
+
+    sa, sb = streams(a), streams(b)
+    if len(sa) != len(sb):
+        return f"{len(sa)} streams against {len(sb)}"
+    for x, y in zip(sa, sb):
+        if x == y:
+            continue
+        tx, ty = x.split(), y.split()
+        if len(tx) != len(ty):
+            return f"a stream of {len(tx)} tokens against {len(ty)}"
+        for p, q in zip(tx, ty):
+            if p == q:
+                continue
+            if not (_PDF_NUMBER.fullmatch(p) and _PDF_NUMBER.fullmatch(q)):
+                return f"token {p[:40]!r} against {q[:40]!r}"
+            if abs(float(p) - float(q)) > PDF_TOLERANCE:
+                return f"coordinate {p.decode()} against {q.decode()}"
+    return None
+
+
+def test_pdf_difference_sees_moved_and_changed_drawings_but_not_last_digits():
+    def pdf(content):
+        return b"%PDF\nstream\n" + zlib.compress(content) + b"\nendstream\n"
+
+    base = pdf(b"q 50.21899 37.008052 m 572.99976 37.008052 l S (label) Tj Q")
+    assert pdf_difference(base, base) is None
+    assert pdf_difference(base, pdf(b"q 50.218991 37.008052 m 572.99976 37.008052 l S (label) Tj Q")) is None
+    assert "coordinate" in pdf_difference(base, pdf(b"q 50.003053 37.008052 m 572.99976 37.008052 l S (label) Tj Q"))
+    assert "token" in pdf_difference(base, pdf(b"q 50.21899 37.008052 m 572.99976 37.008052 l S (lab3l) Tj Q"))
+    assert "tokens" in pdf_difference(base, pdf(b"q 50.21899 37.008052 m S (label) Tj Q"))
+
+
+def _same(name, fresh_folder):
+    committed, new = (FIGURES / name).read_bytes(), (fresh_folder / name).read_bytes()
+    if name.endswith(".pdf"):
+        return pdf_difference(committed, new) is None
+    return committed == new
+
+
 def test_committed_figures_equal_a_fresh_run(fresh):
     stale = [name for name in _expected_files()
-             if not (FIGURES / name).is_file()
-             or (FIGURES / name).read_bytes() != (fresh / name).read_bytes()]
+             if not (FIGURES / name).is_file() or not _same(name, fresh)]
     assert not stale, (
         f"figures/ is out of date for {stale}: run `make figures` "
         f"(python -m gmmlib figures) and commit the result."
