@@ -16,6 +16,7 @@ pt; ``tests/test_figures.py`` allows for that and nothing more.)
 """
 
 import argparse
+import base64
 import functools
 import io
 from dataclasses import dataclass
@@ -626,28 +627,40 @@ def caption_markdown(name):
 def show(name, dpi=None):
     """Show a registered figure in a notebook, with its caption and alt text.
 
-    The figure is drawn inline with ``plt.show()`` (in a notebook with
-    ``%matplotlib inline``), then the caption and alt text are displayed as
-    Markdown. Nothing in the output depends on memory addresses or timings,
-    so nbval can compare it.
+    The figure is displayed as a PNG whose output metadata carries the alt
+    text (the reading edition puts it on the ``<img>``), then the caption and
+    the alt text are displayed as Markdown (JupyterLab does not read the
+    metadata, so the description stays visible). Nothing in the output depends
+    on memory addresses or timings, so nbval can compare it.
 
     Parameters
     ----------
     name : str
     dpi : float, optional
-        Resolution of the inline image (default: matplotlib's 100). A smaller
+        Resolution of the inline image (default: the figure's, 100). A smaller
         value keeps notebooks with many figures small; the files in
         ``figures/`` are always :data:`PNG_DPI`.
     """
     from IPython.display import Markdown, display
 
+    spec = get(name)
     with plotting.style_context():
-        fig = get(name).builder()
-        if dpi is not None:
-            fig.set_dpi(dpi)
-        plt.show()
+        fig = spec.builder()
+        png = inline_png(fig, dpi or fig.dpi)
     plt.close(fig)
+    bundle = {  # the text is what a viewer without images shows
+        "image/png": base64.b64encode(png).decode("ascii"),
+        "text/plain": f"[Figure {name}: {spec.alt}]",
+    }
+    display(bundle, metadata={"image/png": {"alt": spec.alt}}, raw=True)
     display(Markdown(caption_markdown(name)))
+
+
+def inline_png(fig, dpi):
+    """The PNG bytes of ``fig`` as a notebook shows it (tight bounding box), byte-stable."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata=_METADATA["png"])
+    return buffer.getvalue()
 
 
 def render(fig, fmt):

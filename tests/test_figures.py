@@ -287,31 +287,42 @@ def test_every_figure_shown_in_a_lesson_is_registered():
     assert not unknown, f"figures.show() of unregistered figures: {unknown}"
 
 
-def test_show_draws_the_figure_and_displays_caption_and_alt_text(monkeypatch):
+def _shown(monkeypatch, name, **kwargs):
+    """What ``figures.show(name)`` displays: [(object, display's keyword arguments)]."""
     import IPython.display
 
-    shown, displayed = [], []
-    monkeypatch.setattr(plt, "show", lambda *a, **k: shown.append(plt.get_fignums()))
-    monkeypatch.setattr(IPython.display, "display", lambda obj: displayed.append(obj))
-    figures.show("seed-log-likelihood")
-    assert len(shown) == 1 and len(shown[0]) == 1  # exactly the one figure was open
-    assert plt.get_fignums() == []  # and it is closed afterwards
-    (markdown,) = displayed
+    displayed = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: displayed.append((obj, kw)))
+    figures.show(name, **kwargs)
+    assert plt.get_fignums() == []  # the figure is closed afterwards
+    return displayed
+
+
+def _png_size(bundle):
+    import base64
+    import struct
+
+    png = base64.b64decode(bundle["image/png"])
+    assert png.startswith(b"\x89PNG")
+    return struct.unpack(">II", png[16:24])  # IHDR width, height
+
+
+def test_show_displays_the_png_with_alt_metadata_then_the_caption(monkeypatch):
+    (bundle, image_kwargs), (markdown, _) = _shown(monkeypatch, "seed-log-likelihood")
     spec = figures.get("seed-log-likelihood")
-    assert spec.caption in markdown.data and spec.alt in markdown.data
-    assert "Alt text" in markdown.data and not re.search(r"0x[0-9a-f]{6,}", markdown.data)
+    assert image_kwargs == {"metadata": {"image/png": {"alt": spec.alt}}, "raw": True}
+    assert bundle["text/plain"] == f"[Figure seed-log-likelihood: {spec.alt}]"
+    assert markdown.data == figures.caption_markdown("seed-log-likelihood")
+    assert spec.caption in markdown.data and spec.alt in markdown.data and "Alt text" in markdown.data
+    assert not re.search(r"0x[0-9a-f]{6,}", markdown.data + bundle["text/plain"])
 
 
 def test_show_can_use_a_smaller_inline_resolution(monkeypatch):
-    import IPython.display
-
-    dpis = []
-    monkeypatch.setattr(plt, "show", lambda *a, **k: dpis.append(plt.gcf().dpi))
-    monkeypatch.setattr(IPython.display, "display", lambda obj: None)
-    figures.show("seed-log-likelihood", dpi=72)
-    figures.show("seed-log-likelihood")
-    assert dpis == [72, 100]  # 100: matplotlib's default under the course style
-    assert plt.get_fignums() == []
+    (default, _), _ = _shown(monkeypatch, "seed-log-likelihood")
+    (small, _), _ = _shown(monkeypatch, "seed-log-likelihood", dpi=72)
+    # 100 dpi is matplotlib's default under the course style; the bounding box is tight
+    (w100, h100), (w72, h72) = _png_size(default), _png_size(small)
+    assert w72 / w100 == pytest.approx(0.72, abs=0.01) and h72 / h100 == pytest.approx(0.72, abs=0.01)
 
 
 def test_interrupted_render_leaves_the_old_files(tmp_path, monkeypatch):
@@ -368,3 +379,23 @@ def test_command_line_rejects_unknown_names(capsys):
         figures.main(["--only", "no-such-figure", "--outdir", "unused"])
     assert info.value.code == 2
     assert "no-such-figure" in capsys.readouterr().err
+
+
+def test_every_image_in_the_lessons_is_a_registered_figure_with_its_alt_text():
+    """Images reach the lessons only through ``figures.show``, which puts the alt text
+    in the output metadata (the reading edition's ``<img alt>``) and beside the image."""
+    import nbformat
+
+    shown = []
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                if "image/png" not in output.get("data", {}):
+                    continue
+                alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+                names = [n for n in figures.names() if figures.get(n).alt == alt]
+                assert names, f"{path.name}: an image without a registered figure's alt text"
+                assert names[0] in cell.source, f"{path.name}: alt text of another figure"
+                shown.append(names[0])
+    assert sorted(set(shown)) == sorted(CONTRACT)  # every registered figure is shown
+

@@ -34,6 +34,7 @@ class PageParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.links, self.scripts, self.stylesheets, self.images, self.styles = [], [], [], [], []
+        self.alts = []  # alt attribute of each image (None if it has none), unescaped
         self.text, self._in = [], []
 
     def handle_starttag(self, tag, attrs):
@@ -46,6 +47,7 @@ class PageParser(HTMLParser):
             self.stylesheets.append(attrs["href"])
         if tag == "img":
             self.images.append(attrs.get("src", ""))
+            self.alts.append(attrs.get("alt"))
         if "style" in attrs:
             self.styles.append(attrs["style"] or "")
         self._in.append(tag)
@@ -188,6 +190,10 @@ def test_lesson_page_shows_the_stored_outputs_and_navigation(site, lesson):
             png = data["image/png"]
             png = "".join(png) if isinstance(png, list) else png
             assert png.strip()[:200] in raw, f"{lesson.name}: a stored figure is missing from the page"
+            alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+            if alt:  # a registered figure: its alt text is on the <img>
+                shown = [a for src, a in zip(page.images, page.alts) if png.strip()[:200] in src]
+                assert shown == [alt], f"{lesson.name}: the figure's <img> lacks its alt text"
             checked += 1
             continue
         elif mime == "text/markdown":

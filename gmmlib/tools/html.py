@@ -103,6 +103,15 @@ PAGE_TEMPLATE = """\
 {{ resources.gmm_nav_bottom }}
 {{ super() }}
 {% endblock body_footer %}
+{#- the lab template ignores an image's alt text in the output metadata -#}
+{% block data_png scoped %}
+{%- set alttext = output | get_metadata('alt', 'image/png') -%}
+{%- if alttext -%}
+{{ super() | replace('<img ', '<img alt="' ~ (alttext | escape_html) ~ '" ', 1) }}
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{% endblock data_png %}
 """
 PAGE_TEMPLATE_NAME = "gmm_reading_page.html.j2"
 
