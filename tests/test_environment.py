@@ -93,3 +93,46 @@ def test_course_index_asserts_the_gmmlib_version():
     assert f'gmmlib.__version__ == \\"{gmmlib.__version__}\\"' in index or (
         f"gmmlib.__version__ == '{gmmlib.__version__}'" in index
     ), "notebooks/00_course_map.ipynb must assert the gmmlib version it was written for"
+
+
+def test_a_built_wheel_ships_the_library_and_its_data(tmp_path):
+    """What a user gets from ``pip install`` (not this editable checkout): every module,
+    the vendored data with its provenance, and a working ``python -m gmmlib``."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    source = tmp_path / "source"  # a copy, so the build writes nothing into the checkout
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "gmmlib", source / "gmmlib", ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "--disable-pip-version-check", "-q", "-w", str(tmp_path / "dist"), str(source)],
+                   check=True, capture_output=True, text=True)
+    (wheel,) = (tmp_path / "dist").glob("gmmlib-*.whl")
+    assert wheel.name.startswith(f"gmmlib-{gmmlib.__version__}-")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {f"gmmlib/{p.relative_to(ROOT / 'gmmlib').as_posix()}"
+               for p in (ROOT / "gmmlib").rglob("*.py")}
+    data = {f"gmmlib/data/{p.name}" for p in (ROOT / "gmmlib" / "data").iterdir()}
+    assert modules | data <= names, sorted((modules | data) - names)
+
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index",
+                    "--disable-pip-version-check", "-q", "--target", str(site), str(wheel)],
+                   check=True, capture_output=True, text=True)
+    probe = (
+        "import gmmlib, gmmlib.datasets as ds; from pathlib import Path; "
+        f"assert Path(gmmlib.__file__).is_relative_to({str(site)!r}), gmmlib.__file__; "
+        "print(gmmlib.__version__, ds.old_faithful().shape, ds.seed_people().shape)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [gmmlib.__version__, "(272,", "2)", "(6,", "2)"]
+    jobs = subprocess.run([sys.executable, "-m", "gmmlib", "--help"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert jobs.returncode == 0 and "figures" in jobs.stdout, jobs.stderr
