@@ -41,9 +41,9 @@ Numerical and speed care:
   cancellation could cost more than ~1e-10 and the estimator runs its plain
   path for that iteration instead;
 - responsibilities below ``exp(-667)`` (~1e-290) are flushed to exactly 0,
-  or during a fit raised to that floor, which is cheaper (subnormal numbers
-  make the next matrix product several times slower and change nothing
-  measurable);
+  or inside a fit (statistics wanted, responsibilities not returned) raised
+  to that floor, which is cheaper (subnormal numbers make the next matrix
+  product several times slower and change nothing measurable);
 - with at most 3 components the two products with the feature block run as
   one matrix-vector product per component (faster in OpenBLAS than a matrix
   product with so few columns);
@@ -310,17 +310,22 @@ def _normalise(log_prob_T, exact_zeros=True):
 
     Responsibilities below ``exp(LOG_FLUSH)`` (~1e-290) are set to exactly 0
     (``exact_zeros``, for responsibilities the caller sees) or raised to that
-    floor (during a fit: ``exp(-inf)`` costs ~4 times a normal ``exp``, and the
-    floor moves each M-step sum by at most ``n * 1e-290`` times the data's
-    scale). Either way no subnormal number reaches the next matrix product.
+    floor (inside a fit only: ``exp(-inf)`` costs ~4 times a normal ``exp``, and
+    the floor moves each M-step sum by at most ``n * 1e-290`` times the data's
+    scale). Either way no subnormal number reaches the next matrix product. A
+    row that no component can explain (every entry -inf: density 0) keeps
+    ``log p(x_i) = -inf`` either way.
     """
     top = np.max(log_prob_T, axis=0)
+    impossible = top == -np.inf
     top[~np.isfinite(top)] = 0.0
     log_prob_T -= top  # log(pi_c N_ic) - max_j log(pi_j N_ij) <= 0
     if exact_zeros:
         np.copyto(log_prob_T, -np.inf, where=log_prob_T < LOG_FLUSH)
     else:
         np.maximum(log_prob_T, LOG_FLUSH, out=log_prob_T)
+        if impossible.any():
+            log_prob_T[:, impossible] = -np.inf
     resp_T = np.exp(log_prob_T, out=log_prob_T)
     total = np.sum(resp_T, axis=0)
     resp_T /= total
@@ -365,6 +370,7 @@ def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step,
     """Process rows[0]:rows[1] chunk by chunk; return partial sums."""
     K = design.W.shape[1]
     buffers = _Buffers(design, min(step, max(rows[1] - rows[0], 1)), per_component)
+    floor = want_stats and out_resp is None  # inside a fit: floor, not exact zeros
     log_prob_norm_sum = 0.0
     nk = np.zeros(K)
     S = np.zeros((K, design.W.shape[0])) if want_stats else None
@@ -374,7 +380,7 @@ def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step,
             XcT, Z, _ = buffers.views(stop - start)
             np.subtract(X[start:stop].T, shift[:, np.newaxis], out=XcT)
             resp_T, log_prob_norm = _chunk_e_step_per_component(design, XcT, buffers,
-                                                                exact_zeros=out_resp is not None)
+                                                                exact_zeros=not floor)
             log_prob_norm_sum += _record(start, stop, resp_T, log_prob_norm, out_resp, out_log_prob_norm)
             if want_stats:
                 nk += resp_T.sum(axis=1)
@@ -389,7 +395,7 @@ def _work(X, shift, design, rows, want_stats, out_log_prob_norm, out_resp, step,
             cache[start] = design.phi_T(XcT, phi_T)
         else:
             phi_T = _chunk_phi(design, X[start:stop], shift, buffers)
-        resp_T, log_prob_norm = _chunk_e_step(design, phi_T, buffers, exact_zeros=out_resp is not None)
+        resp_T, log_prob_norm = _chunk_e_step(design, phi_T, buffers, exact_zeros=not floor)
         log_prob_norm_sum += _record(start, stop, resp_T, log_prob_norm, out_resp, out_log_prob_norm)
         if want_stats:
             nk += resp_T.sum(axis=1)

@@ -58,7 +58,8 @@ def _check_finite(array, name):
     # a sum is finite only if every term is (NaN and inf propagate): one cheap pass
     # without an (n, d) temporary; only if it is not, look for the culprit (a sum
     # can also overflow from finite terms, which passes below)
-    total = column_sums(array) if array.ndim == 2 else np.sum(array)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = column_sums(array) if array.ndim == 2 else np.sum(array)
     if np.isfinite(total).all():
         return
     bad = ~np.isfinite(array)

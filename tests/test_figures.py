@@ -148,8 +148,10 @@ PDF_TOLERANCE = 1e-3
 def pdf_difference(a, b):
     """Why two PDFs of a figure differ (a string), or None if they draw the same.
 
-    Each stream (page content, fonts) is decompressed; streams must agree token
-    by token, except that numbers may differ by up to ``PDF_TOLERANCE`` pt.
+    Each stream (page content, fonts) is decompressed, and the dictionaries
+    between the streams (page size, fonts, transparency) are kept without the
+    stream lengths and the cross-reference table (byte offsets); both must agree
+    token by token, except that numbers may differ by up to ``PDF_TOLERANCE`` pt.
     matplotlib prints coordinates with up to 6 decimals, and the last digit
     differs between CPUs (seen: 1e-6 pt between two machines of this project,
     from floating-point differences in the layout) while the PNGs agree byte
@@ -165,7 +167,14 @@ def pdf_difference(a, b):
                 out.append(match.group(1))
         return out
 
-    sa, sb = streams(a), streams(b)
+    def dictionaries(data):
+        body = _PDF_STREAM.sub(b"stream endstream", data).split(b"\nxref\n")[0]
+        lengths = set(re.findall(rb"/Length (\d+) 0 R", body))  # lengths stored as objects
+        body = re.sub(rb"(?m)^(\d+) 0 obj\s+\d+\s+endobj",
+                      lambda m: b"" if m[1] in lengths else m[0], body)
+        return re.sub(rb"/Length1? \d+", b"/Length", body)
+
+    sa, sb = [dictionaries(a)] + streams(a), [dictionaries(b)] + streams(b)
     if len(sa) != len(sb):
         return f"{len(sa)} streams against {len(sb)}"
     for x, y in zip(sa, sb):
@@ -194,6 +203,13 @@ def test_pdf_difference_sees_moved_and_changed_drawings_but_not_last_digits():
     assert "coordinate" in pdf_difference(base, pdf(b"q 50.003053 37.008052 m 572.99976 37.008052 l S (label) Tj Q"))
     assert "token" in pdf_difference(base, pdf(b"q 50.21899 37.008052 m 572.99976 37.008052 l S (lab3l) Tj Q"))
     assert "tokens" in pdf_difference(base, pdf(b"q 50.21899 37.008052 m S (label) Tj Q"))
+    page = b"<< /Type /Page /MediaBox [ 0 0 576 345.6 ] >>\n<< /Length 12 0 R /Length1 300 >>\n"
+    assert pdf_difference(page + base, page + base + b"\nxref\n0 9\n0000000123 00000 n\n") is None
+    other_lengths = page.replace(b"/Length1 300", b"/Length1 301") + b"12 0 obj\n8009\nendobj\n"
+    assert pdf_difference(page + base, other_lengths + base) is None
+    resized = page.replace(b"345.6", b"400")
+    assert "coordinate 345.6 against 400" in pdf_difference(page + base, resized + base)
+    assert "token" in pdf_difference(page + base, page.replace(b"/Page", b"/Pages") + base)
 
 
 def _same(name, fresh_folder):
