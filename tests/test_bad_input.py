@@ -247,3 +247,13 @@ def test_finite_check_sees_a_single_nan_in_a_large_array_and_accepts_huge_values
     huge = np.full((5, 2), 1e308)  # finite, but the column sums overflow to inf
     assert not np.isfinite(column_sums(huge)).any()
     np.testing.assert_array_equal(check_X(huge), huge)
+
+
+@pytest.mark.parametrize("weights", [[np.inf, -np.inf], [np.nan, 1.0]], ids=["inf-inf", "nan"])
+def test_non_finite_weights_give_the_value_error_not_a_runtime_warning(weights):
+    # the finite check sums the values; inf - inf must not surface as a RuntimeWarning
+    # (pytest turns warnings into errors here)
+    from gmmlib._validation import check_weights
+
+    with pytest.raises(ValueError, match=r"weights must contain only finite numbers"):
+        check_weights(weights, 2)
