@@ -40,6 +40,7 @@ __all__ = [
     "mvn_density_2d",
     "log_mvn_density_2d",
     "integrate_density_2d",
+    "exponential_family_form",
     "bayes_responsibility",
     "responsibility_two",
     "log_odds",
@@ -281,6 +282,58 @@ def log_mvn_density_2d(x, mu, cov):
     cov = sp.Matrix(cov)
     return (-sp.log(2 * sp.pi) - sp.log(det_2x2(cov)) / 2
             - quadratic_form(x, mu, cov) / 2)
+
+
+def exponential_family_form(x, mu, cov):
+    r"""The normal log-density as a linear function of the features of :math:`x`.
+
+    Expanding the quadratic form separates :math:`x` from the parameters
+    (:math:`\Lambda = \Sigma^{-1}`):
+
+    .. math::
+
+        \log\mathcal{N}(x \mid \mu, \Sigma)
+        = c + \sum_j (\Lambda\mu)_j\, x_j - \tfrac12 \sum_j \Lambda_{jj}\, x_j^2
+          - \sum_{j<k} \Lambda_{jk}\, x_j x_k,
+        \qquad c = -\tfrac d2 \log 2\pi - \tfrac12 \log|\Sigma|
+                   - \tfrac12 \mu^\top \Lambda \mu ,
+
+    a linear function of the features :math:`\phi(x) = (x_j;\ x_j x_k,\ j \le k)`
+    (the Gaussian is an exponential family). The features come in the order of
+    :mod:`gmmlib._fast`, which computes every component's log-density for a
+    block of rows as one matrix product ``phi @ W`` with these coefficients.
+
+    Parameters
+    ----------
+    x, mu : sympy.Matrix of shape (d, 1)
+    cov : sympy.Matrix of shape (d, d), symmetric
+
+    Returns
+    -------
+    features : list of d + d(d+1)/2 expressions in ``x``
+    coefficients : list of as many expressions in ``mu`` and ``cov``
+    constant : expression :math:`c`
+
+    >>> import sympy as sp
+    >>> features, coefficients, constant = exponential_family_form(
+    ...     point_symbols(), sp.Matrix([162, 57]), 10 * sp.eye(2))
+    >>> features
+    [x_h, x_w, x_h**2, x_h*x_w, x_w**2]
+    >>> coefficients
+    [81/5, 57/10, -1/20, 0, -1/20]
+    """
+    x, mu, cov = sp.Matrix(x), sp.Matrix(mu), sp.Matrix(cov)
+    d = x.shape[0]
+    precision = cov.inv()
+    linear = precision * mu
+    pairs = [(j, k) for j in range(d) for k in range(j, d)]
+    features = list(x) + [x[j] * x[k] for j, k in pairs]
+    coefficients = [linear[j] for j in range(d)] + [
+        -precision[j, k] / 2 if j == k else -precision[j, k] for j, k in pairs
+    ]
+    constant = (-sp.Rational(d, 2) * sp.log(2 * sp.pi) - sp.log(cov.det()) / 2
+                - (mu.T * precision * mu)[0, 0] / 2)
+    return features, coefficients, constant
 
 
 def integrate_density_2d(mu, cov):

@@ -211,3 +211,32 @@ def test_derived_updates_match_gmmlib_m_step_for_soft_responsibilities():
     mu_soft = S.derive_mean(Xs, rs / 10)
     np.testing.assert_allclose(np.array(mu_soft, dtype=float).ravel(), params.means[0], rtol=1e-12)
     np.testing.assert_allclose(np.array(cov, dtype=float), params.covariances[0], rtol=1e-10)
+
+
+def test_exponential_family_form_is_the_fast_paths_design():
+    """The coefficients derived in lesson 2 are the weights the estimator's fast E-step
+    multiplies the feature block by (gmmlib._fast.Design), for random 3-D components."""
+    import numpy as np
+
+    from gmmlib import _fast
+    from gmmlib.mixture import _compute_precision_cholesky
+
+    rng = np.random.default_rng(4)
+    K, d = 2, 3
+    means = rng.normal(size=(K, d))
+    A = rng.normal(size=(K, d, d))
+    covariances = A @ np.transpose(A, (0, 2, 1)) + np.eye(d)
+    weights = np.array([0.3, 0.7])
+    design = _fast.Design("full", weights, means, _compute_precision_cholesky(covariances, "full"))
+    x = sp.Matrix(sp.symbols("x_1:4", real=True))
+    for k in range(K):
+        mu = sp.Matrix(means[k])
+        features, coefficients, constant = S.exponential_family_form(
+            x, mu, sp.Matrix(covariances[k]))
+        assert features[d:] == [x[j] * x[m] for j, m in zip(*np.triu_indices(d))]
+        np.testing.assert_allclose([float(c) for c in coefficients], design.W[:, k], rtol=1e-10)
+        assert float(constant) == pytest.approx(design.const[k] - np.log(weights[k]), rel=1e-10)
+        # and the linear form is the log-density at a random point
+        point = rng.normal(size=d)
+        value = float(constant + sum(c * f for c, f in zip(coefficients, features)).subs(dict(zip(x, point))))
+        assert value == pytest.approx(gmmlib.mvn_logpdf(point[None, :], means[k], covariances[k])[0], rel=1e-10)
