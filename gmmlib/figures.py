@@ -646,7 +646,7 @@ def show(name, dpi=None):
     spec = get(name)
     with plotting.style_context():
         fig = spec.builder()
-        png = inline_png(fig, dpi or fig.dpi)
+        png = render(fig, "png", dpi=dpi or fig.dpi, bbox_inches="tight")  # as inline
     plt.close(fig)
     bundle = {  # the text is what a viewer without images shows
         "image/png": base64.b64encode(png).decode("ascii"),
@@ -656,20 +656,18 @@ def show(name, dpi=None):
     display(Markdown(caption_markdown(name)))
 
 
-def inline_png(fig, dpi):
-    """The PNG bytes of ``fig`` as a notebook shows it (tight bounding box), byte-stable."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata=_METADATA["png"])
-    return buffer.getvalue()
+def render(fig, fmt, dpi=PNG_DPI, bbox_inches=None):
+    """The bytes of ``fig`` in format ``fmt`` ('png', 'pdf' or 'svg'), byte-stable.
 
-
-def render(fig, fmt):
-    """The bytes of ``fig`` in format ``fmt`` ('png', 'pdf' or 'svg'), byte-stable."""
+    ``dpi`` and ``bbox_inches`` are passed to ``savefig``: the files in
+    ``figures/`` use the defaults, :func:`show` the inline backend's
+    resolution and tight bounding box.
+    """
     if fmt not in _METADATA:
         raise ValueError(f"fmt must be one of {sorted(_METADATA)}; received {fmt!r}.")
     buffer = io.BytesIO()
     with plotting.style_context():
-        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=_METADATA[fmt])
+        fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches=bbox_inches, metadata=_METADATA[fmt])
     return buffer.getvalue()
 
 
