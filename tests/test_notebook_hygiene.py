@@ -105,3 +105,16 @@ def test_nbval_fails_a_stale_output(nbval_results):
 def test_nbval_fails_a_cell_whose_stored_output_is_missing(nbval_results):
     outcome, log = nbval_results
     assert "FAILED" in outcome.get("missing_output", []), log
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.name for p in LESSONS])
+def test_lesson_stores_the_kernelspec_jupyterlab_writes(path):
+    """JupyterLab rewrites a different kernelspec on open and autosaves it, so a student's
+    checkout would show a modified lesson after merely reading it (issue 16, item 19)."""
+    from gmmlib.tools.execute import kernelspec_metadata
+
+    stored = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("kernelspec")
+    assert stored == kernelspec_metadata("python3"), (
+        f"{path.name} stores kernelspec {stored}; JupyterLab writes {kernelspec_metadata('python3')}. "
+        f"Re-execute it with `python -m gmmlib execute {path.relative_to(ROOT)}`."
+    )

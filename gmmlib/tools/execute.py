@@ -18,6 +18,20 @@ from ._paths import atomic_write_bytes
 TEST_ENV = {"PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
 
+def kernelspec_metadata(kernel_name="python3"):
+    """The ``kernelspec`` metadata JupyterLab writes for ``kernel_name``.
+
+    JupyterLab replaces a notebook's kernelspec with the installed kernel's
+    (e.g. display name "Python 3" becomes "Python 3 (ipykernel)") and autosaves
+    it, so a lesson stored with another one shows as modified after merely being
+    opened. Executed lessons therefore store exactly what JupyterLab would.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec(kernel_name)
+    return {"display_name": spec.display_name, "language": spec.language, "name": kernel_name}
+
+
 def execute_notebook(path, timeout=600):
     """Execute ``path`` in a fresh kernel; return the executed ``NotebookNode``."""
     import nbformat
@@ -32,6 +46,7 @@ def execute_notebook(path, timeout=600):
         record_timing=False,
     )
     client.execute()
+    nb.metadata["kernelspec"] = kernelspec_metadata(client.kernel_name)
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
     return nb
