@@ -45,8 +45,10 @@ DEFAULT_SIG = 6
 #: Relative distance within which two values count as the same computation
 #: (last-bit differences between correct routes are ~1e-15).
 DEFAULT_RTOL = 1e-9
-#: Called as ``observer(name, numbers, sig, passed)`` by :func:`expect_digest`;
-#: the test of the wrong-answer catalogue records the checked values this way.
+#: Called by :func:`expect_digest` with keywords ``name``, ``numbers`` (the
+#: received value as a float array), ``sig``, ``rtol``, ``expected``, ``wrong``
+#: and ``outcome`` (``"right"``, the matching wrong digest, or ``None``); the
+#: test of the answer catalogue records the checked values this way.
 observers = []
 
 
@@ -274,14 +276,16 @@ def expect_digest(name, received, expected, sig=DEFAULT_SIG, shape=None, wrong=N
             f"{name}: expected shape {tuple(shape)}, received shape {numbers.shape} "
             f"({_fmt(received)}).")
     candidates = _candidate_digests(numbers, sig, rtol)
-    passed = expected in candidates
+    wrong = dict(wrong or {})
+    outcome = "right" if expected in candidates else next(
+        (d for d in wrong if d in candidates), None)
     for observer in list(observers):
-        observer(name, numbers, sig, passed)
-    if passed:
+        observer(name=name, numbers=numbers, sig=sig, rtol=rtol, expected=expected,
+                 wrong=wrong, outcome=outcome)
+    if outcome == "right":
         return
-    for wrong_digest, hint in (wrong or {}).items():
-        if wrong_digest in candidates:
-            raise AssertionError(f"{name}: received {_fmt(received)}. {hint}")
+    if outcome is not None:
+        raise AssertionError(f"{name}: received {_fmt(received)}. {wrong[outcome]}")
     if not np.all(np.isfinite(numbers)):
         raise AssertionError(f"{name}: received {_fmt(received)}, which is not finite.")
     raise AssertionError(
@@ -447,9 +451,11 @@ def expect_own_code(name, func, forbidden=("gmmlib",)):
         raise AssertionError(
             f"{name}: expected a function you define in the notebook with `def`; received "
             f"{module + '.' if module else ''}{what}.")
-    hits = _forbidden_uses(func, prefixes, prefixes)
+    hits = {}
+    for how, what in _forbidden_uses(func, prefixes, prefixes):
+        hits.setdefault(what, how)
     if hits:
-        listed = "; ".join(f"{what} (through {how})" for how, what in hits)
+        listed = "; ".join(f"{what} (through {how})" for what, how in hits.items())
         raise AssertionError(
             f"{name}: expected your own implementation, but it uses {listed}. Write the "
             "steps out with NumPy/SymPy instead of calling the library's version.")

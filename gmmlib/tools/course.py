@@ -27,7 +27,10 @@ converted, so a failure never leaves a half-built course.
 """
 
 import argparse
+import contextlib
 import datetime
+import functools
+import gc
 import filecmp
 import fnmatch
 import io
@@ -379,10 +382,37 @@ def generate(root, lesson):
     finally:
         log.removeHandler(handler)
         log.propagate = propagate
-        del converter
-        import gc
 
-        gc.collect()  # closes the gradebook connections nbgrader's preprocessors opened
+
+@functools.cache
+def alembic_head():
+    """The revision nbgrader stamps on a new gradebook: the head of its alembic scripts."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+    from nbgrader import dbutil
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", dbutil.ALEMBIC_DIR)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+@contextlib.contextmanager
+def alembic_in_process():
+    """Let nbgrader find :func:`alembic_head` in this process.
+
+    To create a gradebook nbgrader runs ``alembic heads`` as a subprocess
+    (``nbgrader.api.get_alembic_version``): a second Python start-up that
+    imports SQLAlchemy and alembic again (3-10 s). The same scripts give the
+    same head here; ``tests/test_course.py`` checks that the two agree.
+    """
+    import nbgrader.api
+
+    original = nbgrader.api.get_alembic_version
+    nbgrader.api.get_alembic_version = alembic_head
+    try:
+        yield
+    finally:
+        nbgrader.api.get_alembic_version = original
 
 
 def _check_course_dir(course, source, root):
@@ -429,15 +459,17 @@ def build_course(course, source, lessons=None, force=False, log=print):
         if not (course / "nbgrader_config.py").is_file():
             atomic_write_bytes(course / "nbgrader_config.py", CONFIG_FILE.encode("utf-8"))
         todo = [p for p in plans if p.action != "unchanged"]
-        for plan in todo:
-            folder = stage / "source" / plan.name
-            folder.mkdir(parents=True)
-            for path in [plan.master, *plan.files]:
-                shutil.copy2(path, folder / path.name)
-            try:
-                generate(stage, plan.name)
-            except CourseError as exc:
-                raise CourseError(f"{exc}\n\nNothing in {course} was changed.") from None
+        with alembic_in_process():
+            for plan in todo:
+                folder = stage / "source" / plan.name
+                folder.mkdir(parents=True)
+                for path in [plan.master, *plan.files]:
+                    shutil.copy2(path, folder / path.name)
+                try:
+                    generate(stage, plan.name)
+                except CourseError as exc:
+                    raise CourseError(f"{exc}\n\nNothing in {course} was changed.") from None
+        gc.collect()  # closes the gradebook connections nbgrader's preprocessors left open
         if todo:
             if gradebook.is_file():
                 stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
