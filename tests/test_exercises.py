@@ -1,9 +1,14 @@
-"""Static rules for the exercises of every lesson (no nbgrader, no kernel needed).
+"""Static rules for the exercises of every lesson (no kernel needed).
 
-The rules live in :func:`gmmlib.tools.student.exercise_problems`; the fixture
-notebooks in ``tests/fixtures/exercises/`` show that each rule catches what it
-is meant to catch. Executing the checks both ways with nbgrader is
-``tests/test_student_versions.py``.
+The rules live in :mod:`gmmlib.tools.exercises`; the fixture notebooks in
+``tests/fixtures/exercises/`` and the small notebooks built here show that each
+rule catches what it is meant to catch. Executing the checks both ways with
+nbgrader is ``tests/test_student_versions.py``; the wrong answers each check
+must catch are ``tests/test_answer_catalogue.py``.
+
+Lessons not on ``answers.NOT_YET_CONVERTED`` also follow the stricter rules of
+:func:`gmmlib.tools.exercises.value_check_problems`: every visible check
+compares the answer's value, and none writes the expected value out.
 """
 
 import re
@@ -12,7 +17,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gmmlib.tools import student
+from answers import NOT_YET_CONVERTED
+
+from gmmlib.tools import exercises as student
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -105,3 +112,41 @@ def test_solution_lines_are_the_secret_ones():
     assert any("[4, 8]" in line for line in secret)  # hidden test
     assert any(line.startswith("Summing") for line in secret)  # markdown answer
     assert not any("def exercise_weighted_mean" in line for line in secret)  # the given signature
+
+
+CONVERTED = [p for p in LESSONS if p.stem not in NOT_YET_CONVERTED]
+
+
+@pytest.mark.parametrize("path", CONVERTED, ids=[p.name for p in CONVERTED])
+def test_converted_lessons_check_values_without_giving_them_away(path):
+    problems = student.value_check_problems(read(path))
+    assert problems == [], f"{path.name}:\n  " + "\n  ".join(problems)
+
+
+def _exercise(number, answer, check):
+    answer_cell = nbformat.v4.new_code_cell(f"### BEGIN SOLUTION\n{answer}\n### END SOLUTION")
+    answer_cell.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False,
+                                        "grade_id": f"98-ex{number}-answer", "schema_version": 3}
+    check_cell = nbformat.v4.new_code_cell(check)
+    check_cell.metadata["nbgrader"] = {"solution": False, "grade": True, "locked": True, "points": 1,
+                                       "grade_id": f"98-ex{number}-check", "schema_version": 3}
+    return [answer_cell, check_cell]
+
+
+def test_value_check_rules_catch_shape_only_checks_and_written_out_values():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = (_exercise(1, "x = [1, 2]", 'expect_shape("x", x, (2,))\nassert isinstance(x, list), f"{x!r}"')
+                + _exercise(2, "y = 2.25", 'expect_close("y", y, 2.25)')
+                + _exercise(3, "z = 'down'", 'expect_equal("z", z, "down")')
+                + _exercise(4, "w = 4.5", 'expect_digest("w", w, "0123")\n'
+                            '### BEGIN HIDDEN TESTS\nexpect_close("w", w, 4.5)\n### END HIDDEN TESTS')
+                + _exercise(5, "v = 0.0", 'expect_close("v - 0", v, 0)'))
+    assert student.value_check_problems(nb) == [
+        "98-ex1-answer: the visible check does not check the answer's value (only its shape, type or "
+        "authorship), so a wrong answer passes in the student's copy; add gmmlib.checks.expect_digest "
+        "or a property check",
+        "98-ex2-answer: the visible check writes the expected value 2.25 out (students can copy it); "
+        "compare with gmmlib.checks.expect_digest instead",
+        "98-ex3-answer: the visible check writes the expected value 'down' out (students can copy it); "
+        "compare with gmmlib.checks.expect_digest instead",
+    ]
