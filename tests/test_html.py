@@ -315,6 +315,20 @@ def test_hide_solutions_blanks_answers_and_hidden_tests():
     assert written.source == "YOUR ANSWER HERE"
 
 
+def test_hidden_solutions_are_the_student_versions_nbgrader_makes(tmp_path):
+    """``--hide-solutions`` cannot drift from the release: same preprocessors, same cells."""
+    pytest.importorskip("nbgrader")
+    from gmmlib.tools import course
+
+    lessons = ["00_course_map", "02_multivariate_normal"]
+    course.build_course(tmp_path / "course", ROOT / "notebooks", lessons=lessons, log=lambda line: None)
+    for name in lessons:
+        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        assert reading.hide_solutions(nb) > 0
+        released = nbformat.read(tmp_path / "course" / "release" / name / f"{name}.ipynb", as_version=4)
+        assert [c.source for c in nb.cells] == [c.source for c in released.cells]
+
+
 def test_refuses_to_replace_a_folder_that_is_not_a_reading_edition(tmp_path):
     _tiny_course(tmp_path / "course", with_extras=False)
     precious = tmp_path / "precious"
