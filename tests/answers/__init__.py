@@ -79,6 +79,19 @@ class Variant:
     expect: str = ""
     why: str = ""
 
+    def answer_cell(self, stub):
+        """The answer cell's source with this answer, from the student version's ``stub``."""
+        import textwrap
+
+        if self.cell:
+            return self.cell
+        lines = stub.split("\n")
+        start = next(i for i, ln in enumerate(lines) if ln.strip() == "# YOUR CODE HERE")
+        assert lines[start + 1].strip() == "raise NotImplementedError()", stub
+        indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
+        code = textwrap.indent(textwrap.dedent(self.code).strip("\n"), indent)
+        return "\n".join(lines[:start] + [code] + lines[start + 2:])
+
     def problems(self):
         """What is wrong with this entry itself (not with the answer)."""
         found = []
