@@ -301,6 +301,7 @@ def test_variant(lesson, variant, outcomes):
     assert variant.problems() == [], variant.problems()
     outcome = outcomes(lesson)["variants"][key_of(variant)]
     seen, graded = outcome["visible"], outcome["graded"]
+    seen = None if seen is None else " ".join(seen.split())  # messages are wrapped
     if variant.kind == "correct":
         assert seen is None, f"a correct answer fails the visible check: {seen}"
         assert graded is None, f"a correct answer fails grading (hidden tests): {graded}"
@@ -370,13 +371,13 @@ def printed_numbers(nb):
     return numbers
 
 
-@pytest.mark.parametrize("lesson", list(CATALOGUES))
-def test_no_answer_can_be_copied_from_the_lesson(lesson, outcomes):
+def copy_problems(results, master_nb):
+    """Digest-checked answers a student could copy from the lesson (printed or computed)."""
     from gmmlib.checks import _rounded
 
-    shown = printed_numbers(nbformat.read(MASTERS / f"{lesson}.ipynb", as_version=4))
+    shown = printed_numbers(master_nb)
     problems = []
-    for key, result in outcomes(lesson)["exercises"].items():
+    for key, result in results["exercises"].items():
         for record, computed in zip(result["recorded"], result["copyable"]):
             sig, rtol = record["sig"], record["rtol"]
             table = {_rounded(x, sig) for x in shown}
@@ -386,7 +387,51 @@ def test_no_answer_can_be_copied_from_the_lesson(lesson, outcomes):
             if computed:
                 problems.append(f"{key}: {record['name']}: the answer is already in the lesson's "
                                 f"variables {computed}")
+    return problems
+
+
+@pytest.mark.parametrize("lesson", list(CATALOGUES))
+def test_no_answer_can_be_copied_from_the_lesson(lesson, outcomes):
+    problems = copy_problems(outcomes(lesson), nbformat.read(MASTERS / f"{lesson}.ipynb", as_version=4))
     assert problems == [], "\n".join(problems)
+
+
+def test_copy_detection_finds_printed_and_computed_answers(tmp_path):
+    """The test above can fail: a small lesson that prints one answer and stores another."""
+    from gmmlib.checks import digest
+
+    def cell(source, meta=None, printed=None):
+        new = nbformat.v4.new_code_cell(source)
+        if meta:
+            new.metadata["nbgrader"] = {"schema_version": 3, "locked": not meta.get("solution"), **meta}
+        if printed:
+            new.outputs = [nbformat.v4.new_output("stream", name="stdout", text=printed)]
+        return new
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                            "language": "python"}})
+    nb.cells = [
+        cell("from gmmlib.checks import expect_digest"),
+        cell("print(f'0.5 cubed is {0.5 ** 3}')", printed="0.5 cubed is 0.125\n"),
+        cell("stored = 2.0 ** 5"),
+        cell("def cube(x):\n    ### BEGIN SOLUTION\n    return x ** 3\n    ### END SOLUTION",
+             {"solution": True, "grade": False, "grade_id": "98-ex1-answer"}),
+        cell(f'expect_digest("cube(0.5)", cube(0.5), "{digest(0.125)}")',
+             {"solution": False, "grade": True, "points": 1, "grade_id": "98-ex1-check"}),
+        cell("def fifth(x):\n    ### BEGIN SOLUTION\n    return x ** 5\n    ### END SOLUTION",
+             {"solution": True, "grade": False, "grade_id": "98-ex2-answer"}),
+        cell(f'expect_digest("fifth(2)", fifth(2), "{digest(32)}")',
+             {"solution": False, "grade": True, "points": 1, "grade_id": "98-ex2-check"}),
+    ]
+    masters = tmp_path / "notebooks"
+    masters.mkdir()
+    nbformat.write(nb, masters / "98_copy.ipynb")
+    course.build_course(tmp_path / "course", masters, log=lambda line: None)
+    results = run_lesson("98_copy", tmp_path / "course" / "release" / "98_copy" / "98_copy.ipynb",
+                         masters / "98_copy.ipynb", variants=[])
+    assert copy_problems(results, nb) == [
+        "98-ex1-answer: cube(0.5): the lesson prints every number of the answer",
+        "98-ex2-answer: fifth(2): the answer is already in the lesson's variables ['stored']"]
 
 
 def test_every_lesson_with_exercises_is_catalogued_or_listed(record_property):

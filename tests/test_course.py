@@ -86,7 +86,7 @@ def test_nbgrader_reads_the_courses_settings_and_lists_only_lessons(masters, tmp
         "print(app.coursedir.db_url)\n")
     out = subprocess.run([sys.executable, "-c", script], cwd=folder, capture_output=True, text=True,
                          check=True).stdout.splitlines()
-    assert out == ["['10_first', '11_second']", "gmm-em 10000 120", f"sqlite:///{folder / 'gradebook.db'}"]
+    assert out == ["['10_first', '11_second']", "gmm-em 100 120", f"sqlite:///{folder / 'gradebook.db'}"]
 
 
 def test_the_repositorys_config_points_nbgrader_at_the_default_course():
@@ -104,7 +104,7 @@ def test_configure_is_the_one_home_of_the_settings(tmp_path):
     assert c.CourseDirectory.course_id == course.COURSE_ID == "gmm-em"
     assert c.CourseDirectory.ignore == course.IGNORE
     assert c.CourseDirectory.db_url == f"sqlite:///{tmp_path.resolve() / 'gradebook.db'}"
-    assert c.Validator.width >= 1000  # messages are not cut at 90 characters
+    assert c.Validator.width == 100
     import os
 
     assert os.environ["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
@@ -213,3 +213,32 @@ def test_the_job_refuses_a_course_inside_the_masters_and_reports_unknown_lessons
     assert "no lesson 12_x" in capsys.readouterr().err
     assert not (tmp_path / "c" / "gradebook.db").exists()
     shutil.rmtree(tmp_path / "c", ignore_errors=True)
+
+
+def test_nbgrader_validate_shows_a_checks_message_in_full(tmp_path):
+    """nbgrader's validator, with the course's settings, prints every word of a long failure."""
+    from nbgrader.preprocessors import CheckCellMetadata
+    from nbgrader.validator import Validator
+
+    from gmmlib.checks import digest, expect_digest
+
+    with pytest.raises(AssertionError) as caught:
+        expect_digest("n_free_parameters_of(K, d, 'diag') for (K, d) in [(1, 1), (2, 2), (3, 5)]",
+                      [3.0, 10.0, 33.0], digest([2.0, 9.0, 32.0]),
+                      wrong={digest([3.0, 10.0, 33.0]): "One too large: only K - 1 of the weights are "
+                                                        "free, because they sum to 1 (the last one follows)."})
+    message = str(caught.value)
+    assert max(len(line) for line in message.splitlines()) <= 76
+    nb = nbformat.read(GOOD, as_version=4)
+    check = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "90-ex1-check")
+    check.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue=message,
+                                            traceback=[f"AssertionError: {message}"])]
+    nbformat.write(nb, tmp_path / "90_good.ipynb")
+    validator = Validator(config=course.nbgrader_config(), preprocessors=[CheckCellMetadata])
+    import io
+
+    validator.stream = io.StringIO()
+    validator.validate_and_print(str(tmp_path / "90_good.ipynb"))
+    printed = " ".join(validator.stream.getvalue().split())
+    assert " ".join(f"AssertionError: {message}".split()) in printed
+    assert "..." not in printed.split("The error was:")[1]

@@ -103,9 +103,11 @@ def configure(c, root=None):
     # Lesson 07 fits Old Faithful in its cells: allow slow machines.
     c.Execute.timeout = 120
     c.Execute.record_timing = False
-    # `nbgrader validate` wraps failure messages at this width (default 90, which cut
-    # "expected ... received ..." in half).
-    c.Validator.width = 10_000
+    # `nbgrader validate` cuts every line of a failure at this width (default 90, which
+    # cut "expected ... received ..." in half); gmmlib.checks wraps its messages to fit.
+    from gmmlib.checks import MESSAGE_WIDTH
+
+    c.Validator.width = MESSAGE_WIDTH + len("AssertionError: ") + 8
     bin_dir = os.path.dirname(sys.executable)
     path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p]
     if not path or path[0] != bin_dir:

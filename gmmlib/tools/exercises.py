@@ -414,7 +414,7 @@ def solution_lines(master_nb, student_nb=None, min_length=12):
 def student_version_problems(master_nb, student_nb):
     """What a student version must not contain; returns a list of problems."""
     problems = []
-    secret = solution_lines(master_nb, student_nb)
+    secret = solution_lines(master_nb)  # what nbgrader removes, whatever this copy holds
     answers = {grade_id(c): c for c in master_nb.cells if is_answer(c)}
     for index, cell in enumerate(student_nb.cells):
         where = nbgrader_meta(cell).get("grade_id") or f"cell {index}"
