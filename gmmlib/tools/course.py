@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._paths import replace_dir
+from .exercises import nbgrader_meta
 
 COURSE_ID = "gmm-em"
 #: Where ``python -m gmmlib course`` builds the course, relative to the checkout.
@@ -167,13 +168,9 @@ def lesson_paths(source):
     return sorted(Path(source).glob(LESSON_PATTERN))
 
 
-def _nbgrader_meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
-
-
 def has_exercises(nb):
     """True if any cell of ``nb`` is an nbgrader answer or check cell."""
-    return any(_nbgrader_meta(c).get("solution") or _nbgrader_meta(c).get("grade")
+    return any(nbgrader_meta(c).get("solution") or nbgrader_meta(c).get("grade")
                for c in nb.cells)
 
 
@@ -187,7 +184,7 @@ def exercise_cells(nb):
 
     kinds = {"grade": set(), "solution": set(), "task": set(), "source": set()}
     for cell in nb.cells:
-        gid = _nbgrader_meta(cell).get("grade_id")
+        gid = nbgrader_meta(cell).get("grade_id")
         if not gid:
             continue
         if utils.is_grade(cell):
@@ -291,8 +288,8 @@ def _summary(nb):
     from . import exercises
 
     found, _ = exercises.exercises(nb)
-    points = sum(float(_nbgrader_meta(c).get("points", 0)) for c in nb.cells
-                 if _nbgrader_meta(c).get("grade"))
+    points = sum(float(nbgrader_meta(c).get("points", 0)) for c in nb.cells
+                 if nbgrader_meta(c).get("grade"))
     written = sum(1 for c in nb.cells if exercises.is_written_answer(c))
     return (f"{len(found)} exercise(s)" + (f" + {written} written" if written else "")
             + f", {points:g} point(s)")
