@@ -58,7 +58,7 @@ observers = []
 MESSAGE_WIDTH = 76
 
 
-def _Failure(message):
+def _failure(message):
     """An ``AssertionError`` whose message is wrapped at :data:`MESSAGE_WIDTH`."""
     import textwrap
 
@@ -94,18 +94,18 @@ def expect_close(name, received, expected, rtol=1e-6, atol=0.0):
     try:
         received_array = np.asarray(received, dtype=float)
     except (TypeError, ValueError):
-        raise _Failure(
+        raise _failure(
             f"{name}: expected a number or array close to {_fmt(expected)}; "
             f"received {received!r} of type {type(received).__name__}."
         ) from None
     expected_array = np.asarray(expected, dtype=float)
     if received_array.shape != expected_array.shape:
-        raise _Failure(
+        raise _failure(
             f"{name}: expected shape {expected_array.shape}, received shape "
             f"{received_array.shape} ({_fmt(received)})."
         )
     if not np.allclose(received_array, expected_array, rtol=rtol, atol=atol):
-        raise _Failure(
+        raise _failure(
             f"{name}: expected {_fmt(expected)} (relative tolerance {rtol:g}), "
             f"received {_fmt(received)}."
         )
@@ -129,13 +129,13 @@ def expect_equal(name, received, expected):
     except (sp.SympifyError, TypeError, ValueError, AttributeError, sp.ShapeError):
         same = False
     if not same:
-        raise _Failure(f"{name}: expected {_fmt(expected)}, received {_fmt(received)}.")
+        raise _failure(f"{name}: expected {_fmt(expected)}, received {_fmt(received)}.")
 
 
 def expect_shape(name, received, shape):
     """Raise ``AssertionError`` unless ``np.shape(received) == shape``."""
     if np.shape(received) != tuple(shape):
-        raise _Failure(
+        raise _failure(
             f"{name}: expected shape {tuple(shape)}, received shape {np.shape(received)}."
         )
 
@@ -162,7 +162,7 @@ def _numbers(value, at=None):
             free = sorted(value.free_symbols, key=str)
             missing = [str(s) for s in free if str(s) not in by_name]
             if missing:
-                raise _Failure(
+                raise _failure(
                     f"contains the symbol(s) {', '.join(missing)}, which the exercise "
                     f"does not use (it uses {', '.join(sorted(by_name)) or 'no symbols'})")
             substituted = value.subs({s: sp.nsimplify(by_name[str(s)]) for s in free})
@@ -172,7 +172,7 @@ def _numbers(value, at=None):
             else:
                 entries, shape = [complex(sp.N(substituted, 30))], ()
             if any(abs(e.imag) > 1e-12 * max(1.0, abs(e.real)) for e in entries):
-                raise _Failure("is not a real number at the test points")
+                raise _failure("is not a real number at the test points")
             values.append(np.reshape([e.real for e in entries], shape))
         return np.asarray(values[0] if at is None or isinstance(at, dict) else values, dtype=float)
     if isinstance(value, (str, bytes)) or value is None:
@@ -279,14 +279,14 @@ def expect_digest(name, received, expected, sig=DEFAULT_SIG, shape=None, wrong=N
     try:
         numbers = _numbers(received, at)
     except AssertionError as exc:
-        raise _Failure(f"{name}: {exc}; received {_fmt(received)}.") from None
+        raise _failure(f"{name}: {exc}; received {_fmt(received)}.") from None
     except (TypeError, ValueError, AttributeError):
         wanted = "a number" if shape in (None, ()) else f"an array of shape {tuple(shape)}"
-        raise _Failure(
+        raise _failure(
             f"{name}: expected {wanted}; received {_fmt(received)} of type "
             f"{type(received).__name__}.") from None
     if shape is not None and numbers.shape != tuple(shape):
-        raise _Failure(
+        raise _failure(
             f"{name}: expected shape {tuple(shape)}, received shape {numbers.shape} "
             f"({_fmt(received)}).")
     candidates = _candidate_digests(numbers, sig, rtol)
@@ -299,10 +299,10 @@ def expect_digest(name, received, expected, sig=DEFAULT_SIG, shape=None, wrong=N
     if outcome == "right":
         return
     if outcome is not None:
-        raise _Failure(f"{name}: received {_fmt(received)}. {wrong[outcome]}")
+        raise _failure(f"{name}: received {_fmt(received)}. {wrong[outcome]}")
     if not np.all(np.isfinite(numbers)):
-        raise _Failure(f"{name}: received {_fmt(received)}, which is not finite.")
-    raise _Failure(
+        raise _failure(f"{name}: received {_fmt(received)}, which is not finite.")
+    raise _failure(
         f"{name}: received {_fmt(received)}, which is not the expected value (compared to "
         f"{sig} significant figures; the check stores only a digest of the right answer).")
 
@@ -453,16 +453,16 @@ def expect_own_code(name, func, forbidden=("gmmlib",)):
     """
     prefixes, _ = _split_forbidden(forbidden)
     if not callable(func):
-        raise _Failure(f"{name}: expected a function, received {_fmt(func)}.")
+        raise _failure(f"{name}: expected a function, received {_fmt(func)}.")
     module = _module_of(func)
     if _under(module, prefixes):
         what = getattr(func, "__qualname__", getattr(func, "__name__", repr(func)))
-        raise _Failure(
+        raise _failure(
             f"{name}: this is {module}.{what}, the library's own function. Write your own "
             "function with `def`, with the steps written out.")
     if not _notebook_function(func):
         what = getattr(func, "__qualname__", type(func).__name__)
-        raise _Failure(
+        raise _failure(
             f"{name}: expected a function you define in the notebook with `def`; received "
             f"{module + '.' if module else ''}{what}.")
     hits = {}
@@ -470,7 +470,7 @@ def expect_own_code(name, func, forbidden=("gmmlib",)):
         hits.setdefault(what, how)
     if hits:
         listed = "; ".join(f"{what} (through {how})" for what, how in hits.items())
-        raise _Failure(
+        raise _failure(
             f"{name}: expected your own implementation, but it uses {listed}. Write the "
             "steps out with NumPy/SymPy instead of calling the library's version.")
 
@@ -549,6 +549,6 @@ def run_own_code(name, func, *args, forbidden=("gmmlib",), why="", **kwargs):
     if watch.hit is not None:
         called, line = watch.hit
         where = f"`{line}` in your code" if line else "your code"
-        raise _Failure(f"{name}: {where} calls {called}, which the exercise does not "
+        raise _failure(f"{name}: {where} calls {called}, which the exercise does not "
                              f"allow.{' ' + why if why else ''}")
     return result

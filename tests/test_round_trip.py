@@ -25,6 +25,7 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -301,7 +302,7 @@ def test_export_has_one_row_per_lesson_and_student_and_feedback_is_written(term)
 
 def test_the_docs_commands_are_the_ones_run(term):
     """Every command of the recipe in docs/instructors.md, as a line in a code block."""
-    commands, fence = set(), None
+    commands, copies, fence = set(), [], None
     for line in DOCS.read_text(encoding="utf-8").splitlines():
         if line.strip().startswith("```"):
             fence = None if fence is not None else line.strip()[3:]
@@ -312,6 +313,14 @@ def test_the_docs_commands_are_the_ones_run(term):
             line = re.sub(r"^make course$", "python -m gmmlib course", line)
             if line.startswith(("nbgrader ", "python -m gmmlib course")):
                 commands.add(re.sub(r" --course \S+", "", line))
+            elif line.startswith("cp build/course/release/"):
+                copies.append(line)
     assert commands, "docs/instructors.md has no nbgrader commands in code blocks"
     ran = {re.sub(r" --course \S+", "", c) for c in term.commands}
     assert sorted(commands - ran) == [], "commands in the docs that no test runs"
+    assert len(copies) == 1, copies  # the release as a repository: the student versions' paths
+    target = term.folder / "release-repo" / "notebooks"
+    target.mkdir(parents=True)
+    command = copies[0].replace("build/course/", f"{term.course}/").replace("/tmp/release-repo/", f"{target.parent}/")
+    subprocess.run(command, shell=True, check=True)
+    assert sorted(p.name for p in target.iterdir()) == [f"{lesson}.ipynb" for lesson in LESSONS]
