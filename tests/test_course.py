@@ -242,3 +242,10 @@ def test_nbgrader_validate_shows_a_checks_message_in_full(tmp_path):
     printed = " ".join(validator.stream.getvalue().split())
     assert " ".join(f"AssertionError: {message}".split()) in printed
     assert "..." not in printed.split("The error was:")[1]
+
+
+def test_a_failed_first_build_leaves_no_course_behind(masters, tmp_path):
+    shutil.copy(GOOD.parent / "96_duplicate_ids.ipynb", masters)
+    with pytest.raises(course.CourseError, match="Duplicate grade id: 96-ex1-check"):
+        build(tmp_path / "course", masters)
+    assert not (tmp_path / "course").exists()

@@ -428,6 +428,48 @@ def _check_course_dir(course, source, root):
             "(or choose an empty folder):\n\n" + CONFIG_FILE.split('"""', 2)[2].strip())
 
 
+def _generate_staged(stage, todo, course):
+    """Copy the masters of ``todo`` into the staged course and run nbgrader on each."""
+    with alembic_in_process():
+        for plan in todo:
+            folder = stage / "source" / plan.name
+            folder.mkdir(parents=True)
+            for path in [plan.master, *plan.files]:
+                shutil.copy2(path, folder / path.name)
+            try:
+                generate(stage, plan.name)
+            except CourseError as exc:
+                raise CourseError(f"{exc}\n\nNothing in {course} was changed.") from None
+    gc.collect()  # closes the gradebook connections nbgrader's preprocessors left open
+
+
+def _move_in(stage, todo, course):
+    """Replace the course's gradebook (backed up first), releases and sources by the staged ones."""
+    from ._paths import atomic_write_bytes
+
+    gradebook = course / GRADEBOOK
+    if gradebook.is_file():
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        (course / "backups").mkdir(exist_ok=True)
+        copy_gradebook(gradebook, course / "backups" / f"gradebook-{stamp}.db")
+    os.replace(stage / GRADEBOOK, gradebook)
+    for plan in todo:  # the source last: an interrupted run is redone next time
+        replace_dir(stage / "release" / plan.name, course / "release" / plan.name)
+        replace_dir(stage / "source" / plan.name, course / "source" / plan.name)
+    if not (course / "nbgrader_config.py").is_file():
+        atomic_write_bytes(course / "nbgrader_config.py", CONFIG_FILE.encode("utf-8"))
+
+
+def _report(plans, log):
+    for plan in plans:
+        status = {"new": "released", "update": "regenerated", "unchanged": "unchanged"}[plan.action]
+        extra = ""
+        if plan.action == "update" and plan.submissions:
+            extra = (f"; {plan.submissions} submission(s) graded with the old checks: regrade "
+                     f"with `nbgrader autograde {plan.name} --force`")
+        log(f"{plan.name}: {status} ({plan.summary}){extra}")
+
+
 def build_course(course, source, lessons=None, force=False, log=print):
     """Build or update the nbgrader course ``course`` from the masters in ``source``.
 
@@ -435,7 +477,7 @@ def build_course(course, source, lessons=None, force=False, log=print):
     without changing anything if nbgrader would refuse a lesson or a lesson
     fails to convert.
     """
-    from ._paths import atomic_write_bytes, course_root
+    from ._paths import course_root
 
     _require_nbgrader()
     course, source = Path(course).resolve(), Path(source).resolve()
@@ -444,47 +486,28 @@ def build_course(course, source, lessons=None, force=False, log=print):
     except SystemExit:
         root = None
     _check_course_dir(course, source, root)
+    created = not course.exists()
     course.mkdir(parents=True, exist_ok=True)
     gradebook = course / GRADEBOOK
-    with tempfile.TemporaryDirectory(dir=course, prefix=".course-build-") as tmp:
-        stage = Path(tmp)
-        if gradebook.is_file():
-            copy_gradebook(gradebook, stage / GRADEBOOK)
-        plans = plan_course(course, source, lessons, force,
-                            stage / GRADEBOOK if gradebook.is_file() else None)
-        refusals = [p.refusal for p in plans if p.refusal]
-        if refusals:
-            raise CourseError("\n\n".join(refusals) + f"\n\nNothing in {course} was changed.")
-        if not (course / "nbgrader_config.py").is_file():
-            atomic_write_bytes(course / "nbgrader_config.py", CONFIG_FILE.encode("utf-8"))
-        todo = [p for p in plans if p.action != "unchanged"]
-        with alembic_in_process():
-            for plan in todo:
-                folder = stage / "source" / plan.name
-                folder.mkdir(parents=True)
-                for path in [plan.master, *plan.files]:
-                    shutil.copy2(path, folder / path.name)
-                try:
-                    generate(stage, plan.name)
-                except CourseError as exc:
-                    raise CourseError(f"{exc}\n\nNothing in {course} was changed.") from None
-        gc.collect()  # closes the gradebook connections nbgrader's preprocessors left open
-        if todo:
+    try:
+        with tempfile.TemporaryDirectory(dir=course, prefix=".course-build-") as tmp:
+            stage = Path(tmp)
             if gradebook.is_file():
-                stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-                (course / "backups").mkdir(exist_ok=True)
-                copy_gradebook(gradebook, course / "backups" / f"gradebook-{stamp}.db")
-            os.replace(stage / GRADEBOOK, gradebook)
-            for plan in todo:  # the source last: an interrupted run is redone next time
-                replace_dir(stage / "release" / plan.name, course / "release" / plan.name)
-                replace_dir(stage / "source" / plan.name, course / "source" / plan.name)
-    for plan in plans:
-        status = {"new": "released", "update": "regenerated", "unchanged": "unchanged"}[plan.action]
-        extra = ""
-        if plan.action == "update" and plan.submissions:
-            extra = (f"; {plan.submissions} submission(s) graded with the old checks: regrade "
-                     f"with `nbgrader autograde {plan.name} --force`")
-        log(f"{plan.name}: {status} ({plan.summary}){extra}")
+                copy_gradebook(gradebook, stage / GRADEBOOK)
+            plans = plan_course(course, source, lessons, force,
+                                stage / GRADEBOOK if gradebook.is_file() else None)
+            refusals = [p.refusal for p in plans if p.refusal]
+            if refusals:
+                raise CourseError("\n\n".join(refusals) + f"\n\nNothing in {course} was changed.")
+            todo = [p for p in plans if p.action != "unchanged"]
+            _generate_staged(stage, todo, course)
+            if todo:
+                _move_in(stage, todo, course)
+    except CourseError:
+        if created:
+            shutil.rmtree(course, ignore_errors=True)
+        raise
+    _report(plans, log)
     return plans
 
 
