@@ -296,7 +296,7 @@ def _hint_for(outcome):
 
 
 @pytest.mark.parametrize("lesson, variant", VARIANTS,
-                         ids=[key_of(v) for lesson, v in VARIANTS])
+                         ids=[f"{lesson}-{key_of(v)}" for lesson, v in VARIANTS])
 def test_variant(lesson, variant, outcomes):
     assert variant.problems() == [], variant.problems()
     outcome = outcomes(lesson)["variants"][key_of(variant)]
