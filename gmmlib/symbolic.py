@@ -8,7 +8,8 @@ formulas shown are the formulas computed) and check them against
 Notation (2-D, as in the seed): a point :math:`x = (x_h, x_w)^\top` (height,
 weight), a mean :math:`\mu = (\mu_h, \mu_w)^\top`, a symmetric covariance
 :math:`\Sigma = \begin{bmatrix}\Sigma_{hh} & \Sigma_{hw}\\ \Sigma_{hw} & \Sigma_{ww}\end{bmatrix}`,
-responsibilities :math:`r_{ic}`, effective counts :math:`m_c = \sum_i r_{ic}`.
+responsibilities :math:`r_{ic}`, effective counts :math:`m_c = \sum_i r_{ic}`, the
+precision :math:`\Lambda = \Sigma^{-1}` with entries :math:`\lambda_{hh}, \lambda_{hw}, \lambda_{ww}`.
 
 Symbols are declared ``real`` / ``positive``: it keeps ``solve`` and
 ``simplify`` fast (every derivation here takes well under 2 s).
