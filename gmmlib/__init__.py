@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 
-_LAZY_SUBMODULES = ("mixture", "symbolic", "plotting", "figures", "elbo")
+_LAZY_SUBMODULES = ("mixture", "symbolic", "plotting", "figures", "elbo", "examples", "selection")
 
 
 def __getattr__(name):

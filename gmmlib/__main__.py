@@ -26,8 +26,8 @@ import sys
 JOBS = {
     "setup": ("gmmlib.tools.setup", "one-off environment tweaks (font cache, JupyterLab settings)"),
     "lab": ("gmmlib.tools.lab", "open JupyterLab on the course index"),
-    "test": ("gmmlib.tools.check", "run every check (pytest + nbval + meta-checks)"),
-    "figures": ("gmmlib.figures", "regenerate the lecture figures into figures/"),
+    "test": ("gmmlib.tools.test", "run every check (pytest + nbval + meta-checks)"),
+    "figures": ("gmmlib.tools.figures", "regenerate the lecture figures into figures/"),
     "student": ("gmmlib.tools.student", "write student versions to build/student/"),
     "html": ("gmmlib.tools.html", "render the reading edition to build/html/"),
     "execute": ("gmmlib.tools.execute", "re-execute notebooks in a fresh kernel (atomic)"),

@@ -240,3 +240,28 @@ def test_exponential_family_form_is_the_fast_paths_design():
         point = rng.normal(size=d)
         value = float(constant + sum(c * f for c, f in zip(coefficients, features)).subs(dict(zip(x, point))))
         assert value == pytest.approx(gmmlib.mvn_logpdf(point[None, :], means[k], covariances[k])[0], rel=1e-10)
+
+
+# --- lesson 6: the ELBO identity, exactly ------------------------------------------------
+
+
+@pytest.mark.parametrize("n_points", [1, 2, 3])
+def test_symbolic_identity_is_exactly_zero(n_points):
+    assert S.elbo_identity(n_points) == 0
+
+
+def test_symbolic_elbo_is_q_function_plus_entropy():
+    m = S.mixture_1d(2)
+    residual = sp.expand_log(m["q_function"] + m["entropy"] - m["elbo"], force=True)
+    assert sp.expand(residual) == 0
+
+
+def test_symbolic_kl_vanishes_at_the_posterior():
+    m = S.mixture_1d(2)
+    at_posterior = {qc: pc for qi, pi in zip(m["q"], m["posterior"]) for qc, pc in zip(qi, pi)}
+    assert sp.simplify(m["kl"].subs(at_posterior)) == 0
+
+
+def test_symbolic_mixture_rejects_bad_n_points():
+    with pytest.raises(ValueError, match="n_points must be an integer >= 1; received 0"):
+        S.mixture_1d(0)

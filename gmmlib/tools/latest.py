@@ -14,7 +14,8 @@ import subprocess
 import sys
 import venv
 
-from ._paths import atomic_write_bytes, course_root
+from .._io import atomic_write_bytes
+from ._paths import course_root
 
 
 def main(argv=None):
