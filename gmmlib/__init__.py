@@ -12,13 +12,12 @@ it with the functions here:
 
 __version__ = "0.1.0"
 
-from . import datasets
-from . import checks
+from . import checks, datasets
 from .core import (
     EMResult,
     GMMParams,
-    em,
     e_step,
+    em,
     log_likelihood,
     logsumexp,
     m_step,

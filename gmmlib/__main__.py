@@ -14,6 +14,7 @@ student    write student versions of the lessons to build/student/
 html       render the reading edition to build/html/
 execute    re-execute notebooks in a fresh kernel, replacing them atomically
 pins       write environment.yml from requirements-lock.txt
+lock       regenerate requirements-lock.txt from pyproject.toml, then pins
 bench      benchmark GaussianMixture against scikit-learn (--quick by default)
 test-latest  run every check against the newest releases in .venv-latest
 =========  ==============================================================
@@ -32,6 +33,7 @@ JOBS = {
     "html": ("gmmlib.tools.html", "render the reading edition to build/html/"),
     "execute": ("gmmlib.tools.execute", "re-execute notebooks in a fresh kernel (atomic)"),
     "pins": ("gmmlib.tools.pins", "write environment.yml from requirements-lock.txt"),
+    "lock": ("gmmlib.tools.lock", "regenerate requirements-lock.txt from pyproject.toml (uv)"),
     "bench": ("gmmlib.tools.bench", "benchmark GaussianMixture against scikit-learn"),
     "test-latest": ("gmmlib.tools.latest", "run the checks against the newest releases"),
 }

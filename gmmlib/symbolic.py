@@ -398,7 +398,8 @@ def responsibility_two(pi_1, density_1, pi_2, density_2):
 
 
 def log_odds(mu_1, mu_2, cov, pi_1=None, pi_2=None, x=None):
-    r"""Log-odds :math:`\log\frac{\pi_1 \mathcal{N}(x|\mu_1,\Sigma)}{\pi_2 \mathcal{N}(x|\mu_2,\Sigma)}` with a shared covariance.
+    r"""Log-odds of two components with a shared covariance,
+    :math:`\log\frac{\pi_1 \mathcal{N}(x|\mu_1,\Sigma)}{\pi_2 \mathcal{N}(x|\mu_2,\Sigma)}`.
 
     With equal covariances the quadratic terms in :math:`x` cancel, so the
     result is linear: :math:`w^\top x + w_0` with
@@ -570,7 +571,8 @@ def _weighted_log_likelihood(X, r, mu, cov):
 
 
 def derive_mean(X, r, cov=None):
-    r"""Set the gradient of :math:`\sum_i r_i \log\mathcal{N}(x_i|\mu,\Sigma)` w.r.t. :math:`\mu` to 0 and solve.
+    r"""Set the gradient of :math:`\sum_i r_i \log\mathcal{N}(x_i|\mu,\Sigma)` w.r.t. :math:`\mu`
+    to 0 and solve.
 
     The solution is the weighted mean :math:`\mu = \sum_i r_i x_i / \sum_i r_i`
     whatever :math:`\Sigma` is.

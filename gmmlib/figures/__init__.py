@@ -8,7 +8,7 @@ function, so a lesson (``show(name)``) and the files in ``figures/``
 (``save(name, folder)``) never differ.
 
 The registrations live in one module per topic, imported at the end of this
-file in lesson order: :mod:`gmmlib.figures.seed` (the six people, lessons 1-5)
+file: :mod:`gmmlib.figures.seed` (the six people, lessons 1-5)
 and :mod:`gmmlib.figures.faithful` (Old Faithful, lesson 7). A new topic adds
 ``figures/<topic>.py`` whose builders are decorated with :func:`register`, and
 its import line below.
@@ -96,7 +96,7 @@ class FigureSpec:
     alt: str
 
 
-#: Registered figures by name, in registration (lesson) order.
+#: Registered figures by name, in lesson order (within a lesson, in registration order).
 REGISTRY = {}
 
 
@@ -119,6 +119,9 @@ def register(name, *, lesson, function, caption, alt):
             raise ValueError(f"figure {name!r} is registered twice.")
         REGISTRY[name] = FigureSpec(name, lesson, f"gmmlib.plotting.{function}", builder,
                                     " ".join(caption.split()), " ".join(alt.split()))
+        in_lesson_order = sorted(REGISTRY.values(), key=lambda spec: spec.lesson)  # stable
+        REGISTRY.clear()
+        REGISTRY.update((spec.name, spec) for spec in in_lesson_order)
         return builder
 
     return decorator
@@ -332,7 +335,8 @@ def index_markdown():
             f"![{spec.alt}]({spec.name}.png)",
             "",
             f"- **Files:** [`{spec.name}.png`]({spec.name}.png), [`{spec.name}.pdf`]({spec.name}.pdf)",
-            f"- **Function:** `{spec.function}` (builder `{spec.builder.__module__}.{spec.builder.__name__}`)",
+            f"- **Function:** `{spec.function}` "
+            f"(builder `{spec.builder.__module__}.{spec.builder.__name__}`)",
             f"- **Lesson:** [`notebooks/{spec.lesson}`](../notebooks/{spec.lesson})",
             f"- **Caption:** {spec.caption}",
             f"- **Alt text:** {spec.alt}",
@@ -347,5 +351,5 @@ def write_index(folder):
     return path
 
 
-# The registrations, one module per topic, in lesson order (REGISTRY keeps it).
-from . import seed, faithful  # noqa: E402, F401  (they need register() above)
+# The registrations, one module per topic (REGISTRY sorts them by lesson).
+from . import faithful, seed  # noqa: E402, F401  (they need register() above)

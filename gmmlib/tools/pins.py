@@ -9,7 +9,6 @@ this job writes. ``--check`` only compares.
 """
 
 import argparse
-import sys
 
 from .._io import update_file
 from ._paths import course_root
@@ -36,7 +35,8 @@ def lock_pins(text):
 
 def environment_yml(lock_text):
     lines = [f"      - {pin}" for pin in lock_pins(lock_text)]
-    return HEADER + "\n".join(lines) + "\n      # the course's helper library, from this checkout\n      - -e .\n"
+    this_checkout = "      # the course's helper library, from this checkout\n      - -e .\n"
+    return HEADER + "\n".join(lines) + "\n" + this_checkout
 
 
 def main(argv=None):
