@@ -9,8 +9,7 @@ existing pins), so adding a dependency changes only what it must;
 ``--upgrade`` moves every package to its newest release, ``--upgrade-package
 NAME`` one. ``--check`` writes nothing and fails when the lock is not what
 this job would write (e.g. a dependency was added to ``pyproject.toml``).
-Needs the package index (PyPI). Options after ``--`` go to uv unchanged
-(e.g. ``-- --offline`` to use uv's cache only).
+Needs the package index (PyPI), or ``--offline`` with uv's cache of an earlier run.
 """
 
 import argparse
@@ -65,9 +64,6 @@ def resolve(root, upgrade=False, upgrade_packages=(), extra=()):
 
 
 def main(argv=None):
-    argv = list(argv or [])
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
-    argv = argv[: argv.index("--")] if "--" in argv else argv
     parser = argparse.ArgumentParser(prog="python -m gmmlib lock", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     group = parser.add_mutually_exclusive_group()
@@ -76,9 +72,11 @@ def main(argv=None):
                        help="move this package's pin to its newest release (repeatable)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; fail if the lock differs from a fresh resolution")
+    parser.add_argument("--offline", action="store_true",
+                        help="use only uv's cache (package metadata of an earlier run), no network")
     args = parser.parse_args(argv)
     root = course_root()
-    wanted = resolve(root, args.upgrade, args.upgrade_package, extra)
+    wanted = resolve(root, args.upgrade, args.upgrade_package, ["--offline"] if args.offline else [])
     path = root / "requirements-lock.txt"
     if args.check:
         current = path.read_text() if path.is_file() else ""
