@@ -7,7 +7,12 @@ it with the functions here:
   :func:`m_step`, :func:`log_likelihood`: the lesson-level building blocks,
   written to read like the maths;
 - :class:`GaussianMixture`: a fast estimator with scikit-learn's interface;
-- :mod:`gmmlib.datasets`: the seed's six people and Old Faithful.
+- :mod:`gmmlib.datasets`: the seed's six people and Old Faithful;
+- :mod:`gmmlib.examples`: the lessons' worked runs (one module per topic), which
+  the lecture figures of :mod:`gmmlib.figures` draw with :mod:`gmmlib.plotting`.
+
+The jobs behind ``python -m gmmlib <job>`` live in :mod:`gmmlib.tools`; the
+library never imports them.
 """
 
 __version__ = "0.1.0"

@@ -48,6 +48,16 @@ def test_execute_replaces_a_notebook_that_runs(tmp_path):
     assert counts == [1, 2, 3]
 
 
+def test_execute_does_not_rewrite_a_notebook_whose_outputs_did_not_change(tmp_path, capsys):
+    notebook = tmp_path / "good.ipynb"
+    nbformat.write(nbformat.read(FIXTURES / "cleared.ipynb", as_version=4), notebook)
+    assert execute.main([str(notebook)]) == 0
+    first = (notebook.read_bytes(), notebook.stat().st_ino, notebook.stat().st_mtime_ns)
+    assert execute.main([str(notebook)]) == 0
+    assert (notebook.read_bytes(), notebook.stat().st_ino, notebook.stat().st_mtime_ns) == first
+    assert capsys.readouterr().out.splitlines()[-1].endswith("(unchanged)")
+
+
 def test_execute_leaves_a_failing_notebook_untouched(tmp_path):
     notebook = tmp_path / "broken.ipynb"
     nb = nbformat.read(FIXTURES / "good.ipynb", as_version=4)
