@@ -1,4 +1,5 @@
-r"""SymPy derivations behind lessons 2-4: the density, the E-step and the M-step.
+r"""SymPy derivations behind lessons 2-4 and 6: the density, the E-step, the M-step
+and the ELBO.
 
 Every helper *returns* a SymPy object (an expression, a matrix or a dict of
 solutions); nothing is printed. The lessons display these objects (so the
@@ -60,6 +61,8 @@ __all__ = [
     "derive_covariance",
     "weighted_mean",
     "weighted_scatter",
+    "mixture_1d",
+    "elbo_identity",
 ]
 
 x_h, x_w, mu_h, mu_w = sp.symbols("x_h x_w mu_h mu_w", real=True)
@@ -401,7 +404,8 @@ def responsibility_two(pi_1, density_1, pi_2, density_2):
 
 
 def log_odds(mu_1, mu_2, cov, pi_1=None, pi_2=None, x=None):
-    r"""Log-odds :math:`\log\frac{\pi_1 \mathcal{N}(x|\mu_1,\Sigma)}{\pi_2 \mathcal{N}(x|\mu_2,\Sigma)}` with a shared covariance.
+    r"""Log-odds of two components with a shared covariance,
+    :math:`\log\frac{\pi_1 \mathcal{N}(x|\mu_1,\Sigma)}{\pi_2 \mathcal{N}(x|\mu_2,\Sigma)}`.
 
     With equal covariances the quadratic terms in :math:`x` cancel, so the
     result is linear: :math:`w^\top x + w_0` with
@@ -634,6 +638,9 @@ def q_function(X, resp, weights, means, covariances):
     .. math:: Q(\theta) = \sum_{i=1}^{n} \sum_{c=1}^{K} r_{ic}
               \left[\log \pi_c + \log \mathcal{N}(x_i \mid \mu_c, \Sigma_c)\right]
 
+    The numeric twin is :func:`gmmlib.elbo.q_function` ``(X, resp, params)``:
+    the same argument order, with :math:`\theta` as one ``GMMParams``.
+
     Parameters
     ----------
     X : sympy.Matrix of shape (n, 2)
@@ -719,7 +726,8 @@ def _weighted_log_likelihood(X, r, mu, cov):
 
 
 def derive_mean(X, r, cov=None):
-    r"""Set the gradient of :math:`\sum_i r_i \log\mathcal{N}(x_i|\mu,\Sigma)` w.r.t. :math:`\mu` to 0 and solve.
+    r"""Set the gradient of :math:`\sum_i r_i \log\mathcal{N}(x_i|\mu,\Sigma)` w.r.t. :math:`\mu`
+    to 0 and solve.
 
     The solution is the weighted mean :math:`\mu = \sum_i r_i x_i / \sum_i r_i`
     whatever :math:`\Sigma` is.
@@ -824,3 +832,89 @@ def weighted_scatter(X, r, mu):
     X, r, mu = sp.Matrix(X), sp.Matrix(r), sp.Matrix(mu)
     outer = [r[i] * (X[i, :].T - mu) * (X[i, :].T - mu).T for i in range(X.rows)]
     return sum(outer, sp.zeros(2, 2)) / sum(r)
+
+
+# ---------------------------------------------------------------------------
+# Lesson 6: the ELBO identity for a 1-D, two-component mixture
+# ---------------------------------------------------------------------------
+
+
+def _normal_1d(x, mu, sigma):
+    """The 1-D normal density N(x | mu, sigma^2) as a SymPy expression."""
+    return sp.exp(-((x - mu) ** 2) / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2)
+
+
+def mixture_1d(n_points=3):
+    r"""SymPy symbols and expressions of a 1-D, two-component mixture.
+
+    Component *c* has density :math:`\mathcal{N}(x \mid \mu_c, \sigma_c^2)`
+    and weight :math:`\pi_c`; sample *i* has its own distribution
+    :math:`(q_{i1}, q_{i2})` over the components. All symbols are declared
+    positive (or real), so ``expand_log(..., force=True)`` may split every
+    logarithm; the constraint :math:`q_{i2} = 1 - q_{i1}` is applied with the
+    returned substitution ``normalise_q``.
+
+    Parameters
+    ----------
+    n_points : int, default 3
+        Number of data points :math:`x_1, \dots, x_n` (symbols).
+
+    Returns
+    -------
+    dict
+        ``x`` (tuple of n symbols), ``q`` (list of n pairs ``(q_i1, q_i2)``),
+        ``pi`` (pair), ``mu`` (pair), ``sigma`` (pair), ``joint`` (n pairs
+        :math:`\pi_c \mathcal{N}(x_i \mid \mu_c, \sigma_c^2)`),
+        ``posterior`` (n pairs :math:`p(z_i = c \mid x_i)`), the scalar
+        expressions ``log_p`` (:math:`\sum_i \log \sum_c \pi_c \mathcal{N}_{ic}`),
+        ``q_function``, ``entropy``, ``elbo`` and ``kl`` (as the numeric
+        :func:`gmmlib.elbo.q_function`, :func:`gmmlib.elbo.elbo` and
+        :func:`gmmlib.elbo.kl_divergence`), and ``normalise_q``, the dict
+        ``{q_i2: 1 - q_i1}``.
+    """
+    if isinstance(n_points, bool) or not isinstance(n_points, int) or n_points < 1:
+        raise ValueError(
+            f"n_points must be an integer >= 1; received {n_points!r}. "
+            f"A handful (2-4) keeps the expressions readable."
+        )
+    x = sp.symbols(f"x_1:{n_points + 1}", real=True)
+    q = [sp.symbols(f"q_{i}1 q_{i}2", positive=True) for i in range(1, n_points + 1)]
+    pi = sp.symbols("pi_1:3", positive=True)
+    mu = sp.symbols("mu_1:3", real=True)
+    sigma = sp.symbols("sigma_1:3", positive=True)
+    joint = [tuple(pi[c] * _normal_1d(xi, mu[c], sigma[c]) for c in range(2)) for xi in x]
+    evidence = [sum(j) for j in joint]
+    posterior = [tuple(jc / e for jc in j) for j, e in zip(joint, evidence)]
+    pairs = lambda a, b: [(ac, bc) for ai, bi in zip(a, b) for ac, bc in zip(ai, bi)]  # noqa: E731
+    q_expr = sum(qc * sp.log(jc) for qc, jc in pairs(q, joint))
+    entropy = -sum(qc * sp.log(qc) for qi in q for qc in qi)
+    return {
+        "x": x, "q": q, "pi": pi, "mu": mu, "sigma": sigma,
+        "joint": joint, "posterior": posterior,
+        "log_p": sum(sp.log(e) for e in evidence),
+        "q_function": q_expr,
+        "entropy": entropy,
+        "elbo": sum(qc * sp.log(jc / qc) for qc, jc in pairs(q, joint)),
+        "kl": sum(qc * sp.log(qc / pc) for qc, pc in pairs(q, posterior)),
+        "normalise_q": {qi[1]: 1 - qi[0] for qi in q},
+    }
+
+
+def elbo_identity(n_points=3):
+    r"""The exact residual :math:`\mathcal{L}(q, \theta) + \mathrm{KL}(q \,\|\, p) - \log p(X \mid \theta)`.
+
+    With the expressions of :func:`mixture_1d`: split every
+    logarithm (``expand_log(..., force=True)``, valid because all symbols are
+    positive or real), impose :math:`q_{i2} = 1 - q_{i1}`, and expand.
+    SymPy reduces the result to ``0``: the identity
+    :math:`\log p(X \mid \theta) = \mathcal{L}(q, \theta) + \mathrm{KL}(q \,\|\, p)`
+    holds for *every* data set, parameters and distribution :math:`q`.
+
+    Returns
+    -------
+    sympy.Expr
+        The residual (``sympy.Integer(0)`` when the identity holds).
+    """
+    m = mixture_1d(n_points)
+    residual = sp.expand_log(m["elbo"] + m["kl"] - m["log_p"], force=True)
+    return sp.simplify(sp.expand(residual.subs(m["normalise_q"])))
