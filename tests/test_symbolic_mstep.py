@@ -54,7 +54,7 @@ def test_identity_on_the_seed_matches_gmmlib_q_function_by_brute_force():
     posterior = np.exp(log_p_XZ0 - np.logaddexp.reduce(log_p_XZ0))
     log_p_XZ1 = [gmmlib.elbo.complete_data_log_likelihood(X_noisy, np.array(z), params1) for z in labelings]
     brute_force = float(posterior @ log_p_XZ1)
-    assert brute_force == pytest.approx(gmmlib.elbo.q_function(X_noisy, params1, resp0), rel=1e-12)
+    assert brute_force == pytest.approx(gmmlib.elbo.q_function(X_noisy, resp0, params1), rel=1e-12)
 
     q = S.complete_data_expectation(6, 2)
     values = {q["joint"][i, c]: np.exp(log_joint0[i, c]) for i in range(6) for c in range(2)}
