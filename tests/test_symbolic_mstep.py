@@ -117,7 +117,8 @@ def test_deviation_form_of_the_derived_covariance_is_the_scatter_matrix():
 def test_deviation_form_collects_in_the_unknowns():
     X2, r2 = S.sample_symbols(2)
     mu = S.mean_symbols()
-    equation = S.Sigma_hh * (r2[0] + r2[1]) - sp.expand(sum(r2[i] * (X2[i, 0] - mu[0]) ** 2 for i in range(2)))
+    scatter_hh = sp.expand(sum(r2[i] * (X2[i, 0] - mu[0]) ** 2 for i in range(2)))
+    equation = S.Sigma_hh * (r2[0] + r2[1]) - scatter_hh
     readable = S.deviation_form(equation, X2, mu, unknowns=[S.Sigma_hh])
     assert readable.coeff(S.Sigma_hh) == r2[0] + r2[1]
     assert sp.expand(readable - equation) == 0
