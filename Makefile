@@ -9,7 +9,7 @@ PY     := $(BIN)/python
 LOCK   := requirements-lock.txt
 PIP    := $(PY) -m pip install --disable-pip-version-check -q -c $(LOCK)
 
-.PHONY: lab test figures course html bench test-latest pins venv venv-test clean help
+.PHONY: lab test figures course html bench test-latest pins lock venv venv-test clean help
 
 help:
 	@echo "make lab      set up .venv and open the lessons in JupyterLab (PORT=8888 NO_BROWSER=1 honoured)"
@@ -19,6 +19,8 @@ help:
 	@echo "make html     render the reading edition (solutions hidden) to build/html/"
 	@echo "make bench    benchmark gmmlib.GaussianMixture against scikit-learn"
 	@echo "make test-latest  run the checks against the newest releases, in .venv-latest (pins unchanged)"
+	@echo "make lock     regenerate requirements-lock.txt from pyproject.toml (uv; needs PyPI), then environment.yml"
+	@echo "make pins     regenerate environment.yml from requirements-lock.txt"
 
 # .venv is (re)built when missing, when its Python is gone, or when the pins change.
 $(BIN)/.python-ok:
@@ -33,8 +35,8 @@ $(BIN)/.lab-installed: $(BIN)/.python-ok $(LOCK) pyproject.toml
 	@touch $@
 
 $(BIN)/.test-installed: $(BIN)/.lab-installed $(LOCK) pyproject.toml
-	@echo "Installing the pinned test and instructor extras into $(VENV) ..."
-	$(PIP) -e ".[lab,test,instructor]"
+	@echo "Installing the pinned test, instructor and dev extras into $(VENV) ..."
+	$(PIP) -e ".[lab,test,instructor,dev]"
 	$(PY) -m gmmlib setup
 	@touch $@
 
@@ -65,9 +67,15 @@ bench: $(BIN)/.test-installed
 test-latest: $(BIN)/.lab-installed
 	$(PY) -m gmmlib test-latest
 
-# Keeps build/gradebook.db and collected submissions (instructors' grading data).
 pins: $(BIN)/.lab-installed
 	$(PY) -m gmmlib pins
 
+# The one command that makes the lock (see CONTRIBUTING.md, "Updating the pins"):
+# make lock, or make lock LOCK_ARGS="--upgrade-package numpy" / LOCK_ARGS=--upgrade.
+LOCK_ARGS ?=
+lock: $(BIN)/.test-installed
+	$(PY) -m gmmlib lock $(LOCK_ARGS)
+
+# Keeps build/gradebook.db and collected submissions (instructors' grading data).
 clean:
 	rm -rf build/html build/student build/artifacts .pytest_cache

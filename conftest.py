@@ -37,9 +37,3 @@ def _patch_nbval_store_history():
 
 
 _patch_nbval_store_history()
-
-# Test helpers in tests/ (e.g. nbhygiene) are importable as top-level modules.
-import sys as _sys
-from pathlib import Path as _Path
-
-_sys.path.insert(0, str(_Path(__file__).parent / "tests"))

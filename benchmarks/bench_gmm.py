@@ -45,7 +45,6 @@ def make_data(n, d, K, seed=0):
 
 def initial_params(X, K, covariance_type, seed=1):
     rng = np.random.default_rng(seed)
-    d = X.shape[1]
     variances = X[:10_000].var(axis=0)
     precisions = {
         "full": np.stack([np.diag(1.0 / variances)] * K),
@@ -133,7 +132,8 @@ def summary(results):
     lines.append(f"geometric-mean ratio, all {len(results)} shapes: {geomean(ratios):.3f}")
     for n in sorted({r["n"] for r in results}):
         sub = [r["t_gmmlib"] / r["t_sklearn"] for r in results if r["n"] == n]
-        lines.append(f"  n = {n:>9,}: geomean ratio {geomean(sub):.3f} over {len(sub)} shapes, worst {max(sub):.3f}")
+        lines.append(f"  n = {n:>9,}: geomean ratio {geomean(sub):.3f} over {len(sub)} shapes, "
+                     f"worst {max(sub):.3f}")
     lines.append(f"worst ratio: {max(ratios):.3f}; largest lower-bound difference: "
                  f"{max(r['lb_rel_diff'] for r in results):.1e}")
     return "\n".join(lines)

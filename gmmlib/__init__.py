@@ -7,18 +7,22 @@ it with the functions here:
   :func:`m_step`, :func:`log_likelihood`: the lesson-level building blocks,
   written to read like the maths;
 - :class:`GaussianMixture`: a fast estimator with scikit-learn's interface;
-- :mod:`gmmlib.datasets`: the seed's six people and Old Faithful.
+- :mod:`gmmlib.datasets`: the seed's six people and Old Faithful;
+- :mod:`gmmlib.examples`: the lessons' worked runs (one module per topic), which
+  the lecture figures of :mod:`gmmlib.figures` draw with :mod:`gmmlib.plotting`.
+
+The jobs behind ``python -m gmmlib <job>`` live in :mod:`gmmlib.tools`; the
+library never imports them.
 """
 
 __version__ = "0.1.0"
 
-from . import datasets
-from . import checks
+from . import checks, datasets
 from .core import (
     EMResult,
     GMMParams,
-    em,
     e_step,
+    em,
     log_likelihood,
     logsumexp,
     m_step,
@@ -45,7 +49,7 @@ __all__ = [
 ]
 
 
-_LAZY_SUBMODULES = ("mixture", "symbolic", "plotting", "figures", "elbo")
+_LAZY_SUBMODULES = ("mixture", "symbolic", "plotting", "figures", "elbo", "examples", "selection")
 
 
 def __getattr__(name):

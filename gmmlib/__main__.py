@@ -14,6 +14,7 @@ course     build/update the nbgrader course (one assignment per lesson) in build
 html       render the reading edition to build/html/
 execute    re-execute notebooks in a fresh kernel, replacing them atomically
 pins       write environment.yml from requirements-lock.txt
+lock       regenerate requirements-lock.txt from pyproject.toml, then pins
 bench      benchmark GaussianMixture against scikit-learn (--quick by default)
 test-latest  run every check against the newest releases in .venv-latest
 =========  ==============================================================
@@ -26,12 +27,13 @@ import sys
 JOBS = {
     "setup": ("gmmlib.tools.setup", "one-off environment tweaks (font cache, JupyterLab settings)"),
     "lab": ("gmmlib.tools.lab", "open JupyterLab on the course index"),
-    "test": ("gmmlib.tools.check", "run every check (pytest + nbval + meta-checks)"),
-    "figures": ("gmmlib.figures", "regenerate the lecture figures into figures/"),
+    "test": ("gmmlib.tools.test", "run every check (pytest + nbval + meta-checks)"),
+    "figures": ("gmmlib.tools.figures", "regenerate the lecture figures into figures/"),
     "course": ("gmmlib.tools.course", "build/update the nbgrader course in build/course/"),
     "html": ("gmmlib.tools.html", "render the reading edition to build/html/"),
     "execute": ("gmmlib.tools.execute", "re-execute notebooks in a fresh kernel (atomic)"),
     "pins": ("gmmlib.tools.pins", "write environment.yml from requirements-lock.txt"),
+    "lock": ("gmmlib.tools.lock", "regenerate requirements-lock.txt from pyproject.toml (uv)"),
     "bench": ("gmmlib.tools.bench", "benchmark GaussianMixture against scikit-learn"),
     "test-latest": ("gmmlib.tools.latest", "run the checks against the newest releases"),
 }

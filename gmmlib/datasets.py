@@ -3,6 +3,7 @@
 - :func:`seed_people` and :func:`seed_initial_params`: the worked example of
   the course's seed document (six people, two clusters, one EM iteration).
 - :func:`old_faithful`: the classic real data set for Gaussian mixtures.
+- :func:`standardise`: each column to mean 0 and standard deviation 1.
 """
 
 import csv
@@ -19,6 +20,7 @@ __all__ = [
     "seed_people",
     "seed_initial_params",
     "old_faithful",
+    "standardise",
 ]
 
 #: Names of the six people of the seed example, in the seed's order.
@@ -112,3 +114,21 @@ def old_faithful():
     if rows[0] != ["eruptions", "waiting"]:
         raise ValueError(f"unexpected header in old_faithful.csv: {rows[0]}")
     return np.array(rows[1:], dtype=float)
+
+
+def standardise(X):
+    r"""Standardised data :math:`z_{ij} = (x_{ij} - \bar x_j) / s_j` (``s``: population sd).
+
+    Each column gets mean 0 and standard deviation 1, so features in different
+    units count equally in round or diagonal covariances (lesson 7).
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+
+    Returns
+    -------
+    Z : ndarray of shape (n, d)
+    """
+    X = np.asarray(X, dtype=float)
+    return (X - X.mean(axis=0)) / X.std(axis=0)

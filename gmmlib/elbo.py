@@ -19,28 +19,28 @@ responsibilities. The ELBO splits as :math:`\mathcal{L}(q, \theta) = Q(\theta)
 + H(q)`, the expected complete-data log-likelihood (the Q-function of the
 M-step) plus the entropy of :math:`q`.
 
-The numeric functions take the same ``X``/``GMMParams``/``resp`` as
-:mod:`gmmlib.core`; the ``symbolic_*`` functions build the same quantities
-with SymPy for a small 1-D, two-component mixture, so a lesson can show the
-identity holds exactly.
+Every function takes the data first, then the distribution over the
+components (``z``, ``resp``), then the parameters, as in
+:math:`\mathcal{L}(q, \theta)` and :func:`gmmlib.symbolic.q_function`; the
+arrays are those of :mod:`gmmlib.core`. The same quantities in SymPy, for a
+small 1-D, two-component mixture (so a lesson can show the identity holds
+exactly), are :func:`gmmlib.symbolic.mixture_1d` and
+:func:`gmmlib.symbolic.elbo_identity`.
 
 Convention: :math:`0 \log 0 = 0` (a component with ``q_ic = 0`` contributes
 nothing), as in the limit :math:`q \log q \to 0`.
 """
 
 import numpy as np
-import sympy as sp
 
 from ._validation import check_resp, check_X
-from .core import e_step, weighted_log_prob
+from .core import GMMParams, weighted_log_prob
 
 __all__ = [
     "complete_data_log_likelihood",
     "q_function",
     "elbo",
     "kl_divergence",
-    "symbolic_mixture_1d",
-    "symbolic_elbo_identity",
 ]
 
 
@@ -51,7 +51,14 @@ def _xlogy(x, y):
         return np.where(x > 0, x * np.log(np.where(x > 0, y, 1.0)), 0.0)
 
 
-def _check_resp_for(X, params, resp, name="resp"):
+def _check_resp_for(X, resp, params, name="resp"):
+    if isinstance(resp, GMMParams) or not isinstance(params, GMMParams):
+        raise ValueError(
+            f"the arguments are (X, {name}, params): the responsibilities, an (n, K) "
+            f"array, come before the GMMParams; received {name} of type "
+            f"{type(resp).__name__} and params of type {type(params).__name__}. "
+            f"Swap the last two arguments."
+        )
     resp = check_resp(resp, X.shape[0], name=name)
     if resp.shape[1] != params.n_components:
         raise ValueError(
@@ -101,7 +108,7 @@ def complete_data_log_likelihood(X, z, params):
     return float(np.sum(log_prob[np.arange(X.shape[0]), z]))
 
 
-def q_function(X, params, resp):
+def q_function(X, resp, params):
     r"""The Q-function: the expected complete-data log-likelihood.
 
     .. math::
@@ -116,26 +123,28 @@ def q_function(X, params, resp):
     the :math:`\theta` being scored. The M-step maximises this over
     :math:`\theta`.
 
+    :func:`gmmlib.symbolic.q_function` builds the same sum with SymPy.
+
     Parameters
     ----------
     X : array-like of shape (n, d)
-    params : GMMParams
-        The parameters :math:`\theta`.
     resp : array-like of shape (n, K)
         Responsibilities :math:`r_{ic}` computed at :math:`\theta^{(t)}`.
+    params : GMMParams
+        The parameters :math:`\theta`.
 
     Returns
     -------
     float
     """
     X = check_X(X)
+    resp = _check_resp_for(X, resp, params)
     log_prob = weighted_log_prob(X, params)
-    resp = _check_resp_for(X, params, resp)
     # 0 * (-inf) counts as 0: a component with no responsibility adds nothing.
     return float(np.sum(resp * np.where(resp > 0, log_prob, 0.0)))
 
 
-def elbo(X, params, resp):
+def elbo(X, resp, params):
     r"""Evidence lower bound :math:`\mathcal{L}(q, \theta)` for the distribution ``resp``.
 
     .. math::
@@ -152,18 +161,18 @@ def elbo(X, params, resp):
     Parameters
     ----------
     X : array-like of shape (n, d)
-    params : GMMParams
     resp : array-like of shape (n, K)
-        Any distribution over components for each sample (rows sum to 1).
+        Any distribution :math:`q` over components for each sample (rows sum to 1).
+    params : GMMParams
 
     Returns
     -------
     float
     """
     X = check_X(X)
-    resp = _check_resp_for(X, params, resp)
+    resp = _check_resp_for(X, resp, params)
     entropy = -float(np.sum(_xlogy(resp, resp)))
-    return q_function(X, params, resp) + entropy
+    return q_function(X, resp, params) + entropy
 
 
 def kl_divergence(resp, posterior):
@@ -198,83 +207,3 @@ def kl_divergence(resp, posterior):
             f"{posterior.shape}. Both are (n_samples, n_components)."
         )
     return float(np.sum(_xlogy(resp, resp) - _xlogy(resp, posterior)))
-
-
-def _normal_1d(x, mu, sigma):
-    """The 1-D normal density N(x | mu, sigma^2) as a SymPy expression."""
-    return sp.exp(-((x - mu) ** 2) / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2)
-
-
-def symbolic_mixture_1d(n_points=3):
-    r"""SymPy symbols and expressions of a 1-D, two-component mixture.
-
-    Component *c* has density :math:`\mathcal{N}(x \mid \mu_c, \sigma_c^2)`
-    and weight :math:`\pi_c`; sample *i* has its own distribution
-    :math:`(q_{i1}, q_{i2})` over the components. All symbols are declared
-    positive (or real), so ``expand_log(..., force=True)`` may split every
-    logarithm; the constraint :math:`q_{i2} = 1 - q_{i1}` is applied with the
-    returned substitution ``normalise_q``.
-
-    Parameters
-    ----------
-    n_points : int, default 3
-        Number of data points :math:`x_1, \dots, x_n` (symbols).
-
-    Returns
-    -------
-    dict
-        ``x`` (tuple of n symbols), ``q`` (list of n pairs ``(q_i1, q_i2)``),
-        ``pi`` (pair), ``mu`` (pair), ``sigma`` (pair), ``joint`` (n pairs
-        :math:`\pi_c \mathcal{N}(x_i \mid \mu_c, \sigma_c^2)`),
-        ``posterior`` (n pairs :math:`p(z_i = c \mid x_i)`), the scalar
-        expressions ``log_p`` (:math:`\sum_i \log \sum_c \pi_c \mathcal{N}_{ic}`),
-        ``q_function``, ``entropy``, ``elbo`` and ``kl`` (as in :func:`elbo`,
-        :func:`kl_divergence`), and ``normalise_q``, the dict
-        ``{q_i2: 1 - q_i1}``.
-    """
-    if isinstance(n_points, bool) or not isinstance(n_points, int) or n_points < 1:
-        raise ValueError(
-            f"n_points must be an integer >= 1; received {n_points!r}. "
-            f"A handful (2-4) keeps the expressions readable."
-        )
-    x = sp.symbols(f"x_1:{n_points + 1}", real=True)
-    q = [sp.symbols(f"q_{i}1 q_{i}2", positive=True) for i in range(1, n_points + 1)]
-    pi = sp.symbols("pi_1:3", positive=True)
-    mu = sp.symbols("mu_1:3", real=True)
-    sigma = sp.symbols("sigma_1:3", positive=True)
-    joint = [tuple(pi[c] * _normal_1d(xi, mu[c], sigma[c]) for c in range(2)) for xi in x]
-    evidence = [sum(j) for j in joint]
-    posterior = [tuple(jc / e for jc in j) for j, e in zip(joint, evidence)]
-    pairs = lambda a, b: [(ac, bc) for ai, bi in zip(a, b) for ac, bc in zip(ai, bi)]  # noqa: E731
-    q_expr = sum(qc * sp.log(jc) for qc, jc in pairs(q, joint))
-    entropy = -sum(qc * sp.log(qc) for qi in q for qc in qi)
-    return {
-        "x": x, "q": q, "pi": pi, "mu": mu, "sigma": sigma,
-        "joint": joint, "posterior": posterior,
-        "log_p": sum(sp.log(e) for e in evidence),
-        "q_function": q_expr,
-        "entropy": entropy,
-        "elbo": sum(qc * sp.log(jc / qc) for qc, jc in pairs(q, joint)),
-        "kl": sum(qc * sp.log(qc / pc) for qc, pc in pairs(q, posterior)),
-        "normalise_q": {qi[1]: 1 - qi[0] for qi in q},
-    }
-
-
-def symbolic_elbo_identity(n_points=3):
-    r"""The exact residual :math:`\mathcal{L}(q, \theta) + \mathrm{KL}(q \,\|\, p) - \log p(X \mid \theta)`.
-
-    With the expressions of :func:`symbolic_mixture_1d`: split every
-    logarithm (``expand_log(..., force=True)``, valid because all symbols are
-    positive or real), impose :math:`q_{i2} = 1 - q_{i1}`, and expand.
-    SymPy reduces the result to ``0``: the identity
-    :math:`\log p(X \mid \theta) = \mathcal{L}(q, \theta) + \mathrm{KL}(q \,\|\, p)`
-    holds for *every* data set, parameters and distribution :math:`q`.
-
-    Returns
-    -------
-    sympy.Expr
-        The residual (``sympy.Integer(0)`` when the identity holds).
-    """
-    m = symbolic_mixture_1d(n_points)
-    residual = sp.expand_log(m["elbo"] + m["kl"] - m["log_p"], force=True)
-    return sp.simplify(sp.expand(residual.subs(m["normalise_q"])))

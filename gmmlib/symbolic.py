@@ -1,4 +1,5 @@
-r"""SymPy derivations behind lessons 2-4: the density, the E-step and the M-step.
+r"""SymPy derivations behind lessons 2-4 and 6: the density, the E-step, the M-step
+and the ELBO.
 
 Every helper *returns* a SymPy object (an expression, a matrix or a dict of
 solutions); nothing is printed. The lessons display these objects (so the
@@ -8,7 +9,8 @@ formulas shown are the formulas computed) and check them against
 Notation (2-D, as in the seed): a point :math:`x = (x_h, x_w)^\top` (height,
 weight), a mean :math:`\mu = (\mu_h, \mu_w)^\top`, a symmetric covariance
 :math:`\Sigma = \begin{bmatrix}\Sigma_{hh} & \Sigma_{hw}\\ \Sigma_{hw} & \Sigma_{ww}\end{bmatrix}`,
-responsibilities :math:`r_{ic}`, effective counts :math:`m_c = \sum_i r_{ic}`.
+responsibilities :math:`r_{ic}`, effective counts :math:`m_c = \sum_i r_{ic}`, the
+precision :math:`\Lambda = \Sigma^{-1}` with entries :math:`\lambda_{hh}, \lambda_{hw}, \lambda_{ww}`.
 
 Symbols are declared ``real`` / ``positive``: it keeps ``solve`` and
 ``simplify`` fast (every derivation here takes well under 2 s).
@@ -22,6 +24,8 @@ Examples
 >>> quadratic_form(point_symbols(), mean_symbols(), Sigma)
 (-mu_h + x_h)**2/10 + (-mu_w + x_w)**2/10
 """
+
+import itertools
 
 import sympy as sp
 
@@ -46,6 +50,9 @@ __all__ = [
     "log_odds",
     "logistic_responsibility",
     "decision_line",
+    "precision_symbols",
+    "complete_data_expectation",
+    "deviation_form",
     "q_function",
     "weights_lagrangian",
     "derive_weights",
@@ -54,6 +61,8 @@ __all__ = [
     "derive_covariance",
     "weighted_mean",
     "weighted_scatter",
+    "mixture_1d",
+    "elbo_identity",
 ]
 
 x_h, x_w, mu_h, mu_w = sp.symbols("x_h x_w mu_h mu_w", real=True)
@@ -395,7 +404,8 @@ def responsibility_two(pi_1, density_1, pi_2, density_2):
 
 
 def log_odds(mu_1, mu_2, cov, pi_1=None, pi_2=None, x=None):
-    r"""Log-odds :math:`\log\frac{\pi_1 \mathcal{N}(x|\mu_1,\Sigma)}{\pi_2 \mathcal{N}(x|\mu_2,\Sigma)}` with a shared covariance.
+    r"""Log-odds of two components with a shared covariance,
+    :math:`\log\frac{\pi_1 \mathcal{N}(x|\mu_1,\Sigma)}{\pi_2 \mathcal{N}(x|\mu_2,\Sigma)}`.
 
     With equal covariances the quadratic terms in :math:`x` cancel, so the
     result is linear: :math:`w^\top x + w_0` with
@@ -469,6 +479,155 @@ def decision_line(log_odds_expr):
 
 
 # ---------------------------------------------------------------------------
+# Lessons 3-4 step by step: from the joint p(x, z) to the Q-function, the
+# precision matrix, and readable forms of the derived updates. The lessons do
+# these steps in visible cells and check them against the functions here.
+# ---------------------------------------------------------------------------
+
+lambda_hh, lambda_ww = sp.symbols("lambda_hh lambda_ww", positive=True)
+lambda_hw = sp.Symbol("lambda_hw", real=True)
+
+
+def precision_symbols():
+    r"""A symmetric 2x2 precision matrix :math:`\Lambda = \Sigma^{-1}` with symbolic entries.
+
+    .. math:: \Lambda = \begin{bmatrix}\lambda_{hh} & \lambda_{hw}\\
+              \lambda_{hw} & \lambda_{ww}\end{bmatrix}
+
+    The diagonal entries are positive (as for every positive definite matrix),
+    the off-diagonal entry is real.
+
+    >>> precision_symbols()
+    Matrix([
+    [lambda_hh, lambda_hw],
+    [lambda_hw, lambda_ww]])
+    """
+    return sp.Matrix([[lambda_hh, lambda_hw], [lambda_hw, lambda_ww]])
+
+
+def complete_data_expectation(n_points, n_components):
+    r"""The Q-function by brute force: :math:`\mathbb{E}[\log p(X, Z)]` over all :math:`K^n` labelings.
+
+    For ``n_points`` samples and ``n_components`` components, with symbols
+
+    - :math:`p_{ic} = p(x_i, z_i = c \mid \theta^{(t)}) = \pi_c^{(t)}\mathcal{N}(x_i \mid
+      \mu_c^{(t)}, \Sigma_c^{(t)})`, the joint at the *current* parameters (positive), and
+    - :math:`\ell_{ic} = \log p(x_i, z_i = c \mid \theta) = \log\pi_c + \log\mathcal{N}(x_i
+      \mid \mu_c, \Sigma_c)`, at the *new* parameters (real),
+
+    it enumerates every labeling :math:`Z = (z_1, \dots, z_n)`, weights
+    :math:`\log p(X, Z \mid \theta) = \sum_i \ell_{i z_i}` by the posterior
+    :math:`p(Z \mid X, \theta^{(t)}) = \prod_i p_{i z_i} / \sum_{Z'} \prod_i p_{i z'_i}`
+    (computed from the joint, no factorisation assumed) and sums:
+
+    .. math:: \mathbb{E}_{Z \mid X, \theta^{(t)}}[\log p(X, Z \mid \theta)]
+              = \sum_{i=1}^{n}\sum_{c=1}^{K} r_{ic}\,\ell_{ic},
+              \qquad r_{ic} = \frac{p_{ic}}{\sum_j p_{ij}},
+
+    the identity behind the Q-function (indicator variables and linearity of
+    expectation). Both sides are returned, so a caller can check it exactly.
+
+    Parameters
+    ----------
+    n_points : int
+        :math:`n \ge 1`.
+    n_components : int
+        :math:`K \ge 1`. There are :math:`K^n` labelings; keep
+        :math:`K^n \le 4096`.
+
+    Returns
+    -------
+    dict
+        ``"joint"`` (n, K) matrix of the :math:`p_{ic}`; ``"log_joint"`` (n, K)
+        matrix of the :math:`\ell_{ic}`; ``"labelings"`` list of tuples of
+        component indices (0-based); ``"posterior"`` list of :math:`p(Z \mid X)`,
+        one per labeling; ``"expectation"`` the posterior-weighted sum;
+        ``"resp"`` (n, K) matrix of the :math:`r_{ic}`; ``"weighted_sum"``
+        :math:`\sum_i\sum_c r_{ic}\ell_{ic}`.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> q = complete_data_expectation(2, 2)
+    >>> len(q["labelings"]), sp.cancel(q["expectation"] - q["weighted_sum"])
+    (4, 0)
+    """
+    for name, value in (("n_points", n_points), ("n_components", n_components)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer; received {value!r}. "
+                             f"Pass e.g. {name}=2.")
+    if n_components**n_points > 4096:
+        raise ValueError(
+            f"n_components ** n_points must be at most 4096 labelings; received "
+            f"{n_components}**{n_points} = {n_components**n_points}. Use fewer points or "
+            f"components: the identity is the same for every size."
+        )
+    shape = (n_points, n_components)
+    joint = sp.Matrix(*shape, lambda i, c: sp.Symbol(f"p_{i + 1}{c + 1}", positive=True))
+    log_joint = sp.Matrix(*shape, lambda i, c: sp.Symbol(f"ell_{i + 1}{c + 1}", real=True))
+    labelings = list(itertools.product(range(n_components), repeat=n_points))
+    joint_of = [sp.Mul(*[joint[i, z[i]] for i in range(n_points)]) for z in labelings]
+    evidence = sp.Add(*joint_of)
+    posterior = [p / evidence for p in joint_of]
+    expectation = sp.Add(*[p * sp.Add(*[log_joint[i, z[i]] for i in range(n_points)])
+                           for p, z in zip(posterior, labelings)])
+    resp = sp.Matrix(*shape, lambda i, c: joint[i, c] / sp.Add(*joint[i, :]))
+    weighted_sum = sp.Add(*[resp[i, c] * log_joint[i, c]
+                            for i in range(n_points) for c in range(n_components)])
+    return {"joint": joint, "log_joint": log_joint, "labelings": labelings,
+            "posterior": posterior, "expectation": expectation, "resp": resp,
+            "weighted_sum": weighted_sum}
+
+
+def deviation_form(expr, X, mu, unknowns=()):
+    r"""Rewrite ``expr`` in the deviations :math:`x_i - \mu`, each kept as one factor.
+
+    Derived expressions come out expanded
+    (:math:`x_{1h}x_{1w}r_1 - \mu_h x_{1w} r_1 - \ldots`), which hides the
+    products of deviations they are made of. This substitutes
+    :math:`x_{ik} = \mu_k + d_{ik}`, simplifies in the :math:`d_{ik}`, and puts
+    :math:`d_{ik} = x_{ik} - \mu_k` back without expanding, e.g.
+    :math:`r_1 (x_{1h} - \mu_h)(x_{1w} - \mu_w) + \ldots`. The result equals
+    ``expr``; only its form changes (for display).
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        An expression in the entries of ``X`` and ``mu`` (and other symbols).
+    X : sympy.Matrix of shape (n, d)
+        Symbolic data: every entry a ``Symbol`` (e.g. from :func:`sample_symbols`).
+    mu : sympy.Matrix of shape (d, 1)
+    unknowns : sequence of sympy.Symbol, optional
+        If given, the result is collected in these (with factored coefficients),
+        e.g. ``[Sigma_hh]`` shows :math:`\Sigma_{hh}(r_1 + r_2 + r_3)/2 - \ldots`
+        Otherwise it is one fraction (``sp.cancel``).
+
+    Returns
+    -------
+    sympy.Expr
+
+    Examples
+    --------
+    >>> X, r = sample_symbols(2)
+    >>> expr = r[0] * (X[0, 0] * X[0, 1] - mu_h * X[0, 1] - mu_w * X[0, 0] + mu_h * mu_w)
+    >>> latex(deviation_form(expr, X, mean_symbols()))
+    'r_{1} \\left(x_{1h} - \\mu_{h}\\right) \\left(x_{1w} - \\mu_{w}\\right)'
+    """
+    X, mu = sp.Matrix(X), sp.Matrix(mu)
+    if X.cols != mu.rows or not all(isinstance(v, sp.Symbol) for v in X):
+        raise ValueError(
+            f"X must be an (n, {mu.rows}) matrix of symbols matching mu of shape ({mu.rows}, 1); "
+            f"received X of shape {X.shape} with entries {list(X)[:4]}. Use sample_symbols(n)."
+        )
+    d = sp.Matrix(*X.shape, lambda i, k: sp.Dummy(f"d_{i}{k}", real=True))
+    to_deviations = {X[i, k]: mu[k] + d[i, k] for i in range(X.rows) for k in range(X.cols)}
+    back = {d[i, k]: X[i, k] - mu[k] for i in range(X.rows) for k in range(X.cols)}
+    in_d = sp.expand(sp.sympify(expr).subs(to_deviations))
+    in_d = sp.collect(in_d, list(unknowns), func=sp.factor) if unknowns else sp.cancel(in_d)
+    return in_d.subs(back)
+
+
+# ---------------------------------------------------------------------------
 # Lesson 4: the Q-function and the M-step
 # ---------------------------------------------------------------------------
 
@@ -478,6 +637,9 @@ def q_function(X, resp, weights, means, covariances):
 
     .. math:: Q(\theta) = \sum_{i=1}^{n} \sum_{c=1}^{K} r_{ic}
               \left[\log \pi_c + \log \mathcal{N}(x_i \mid \mu_c, \Sigma_c)\right]
+
+    The numeric twin is :func:`gmmlib.elbo.q_function` ``(X, resp, params)``:
+    the same argument order, with :math:`\theta` as one ``GMMParams``.
 
     Parameters
     ----------
@@ -499,15 +661,15 @@ def q_function(X, resp, weights, means, covariances):
 
 
 def weights_lagrangian(nk):
-    r"""Lagrangian for the mixing weights: :math:`\sum_k m_k \log\pi_k + \lambda(1 - \sum_k \pi_k)`.
+    r"""Lagrangian for the mixing weights: :math:`\sum_c m_c \log\pi_c + \lambda(1 - \sum_c \pi_c)`.
 
-    The terms of Q that contain :math:`\pi` are :math:`\sum_k m_k \log \pi_k`;
-    the multiplier :math:`\lambda` enforces :math:`\sum_k \pi_k = 1`.
+    The terms of Q that contain :math:`\pi` are :math:`\sum_c m_c \log \pi_c`;
+    the multiplier :math:`\lambda` enforces :math:`\sum_c \pi_c = 1`.
 
     Parameters
     ----------
     nk : sequence of K expressions
-        Effective counts :math:`m_k`.
+        Effective counts :math:`m_c`.
 
     Returns
     -------
@@ -523,12 +685,12 @@ def weights_lagrangian(nk):
 
 
 def derive_weights(nk):
-    r"""Maximise :func:`weights_lagrangian`: the stationary point is :math:`\pi_k = m_k / \sum_j m_j`.
+    r"""Maximise :func:`weights_lagrangian`: the stationary point is :math:`\pi_c = m_c / \sum_j m_j`.
 
     Returns
     -------
     dict
-        ``{pi_k: value, ..., lambda: value}``.
+        ``{pi_c: value, ..., lambda: value}``.
 
     Examples
     --------
@@ -564,7 +726,8 @@ def _weighted_log_likelihood(X, r, mu, cov):
 
 
 def derive_mean(X, r, cov=None):
-    r"""Set the gradient of :math:`\sum_i r_i \log\mathcal{N}(x_i|\mu,\Sigma)` w.r.t. :math:`\mu` to 0 and solve.
+    r"""Set the gradient of :math:`\sum_i r_i \log\mathcal{N}(x_i|\mu,\Sigma)` w.r.t. :math:`\mu`
+    to 0 and solve.
 
     The solution is the weighted mean :math:`\mu = \sum_i r_i x_i / \sum_i r_i`
     whatever :math:`\Sigma` is.
@@ -613,8 +776,9 @@ def derive_covariance(X, r, mu=None):
     gives rational equations SymPy does not solve in reasonable time):
 
     1. write the log-density with the precision
-       :math:`\Lambda = \begin{bmatrix}p & q\\ q & s\end{bmatrix}`;
-    2. differentiate w.r.t. :math:`p, q, s` and set to 0;
+       :math:`\Lambda = \begin{bmatrix}\lambda_{hh} & \lambda_{hw}\\
+       \lambda_{hw} & \lambda_{ww}\end{bmatrix}` (:func:`precision_symbols`);
+    2. differentiate w.r.t. :math:`\lambda_{hh}, \lambda_{hw}, \lambda_{ww}` and set to 0;
     3. substitute :math:`\Lambda = \Sigma^{-1}` (adjugate formula) and cancel
        the common denominators: the equations become linear in
        :math:`\Sigma_{hh}, \Sigma_{hw}, \Sigma_{ww}`;
@@ -645,15 +809,15 @@ def derive_covariance(X, r, mu=None):
     [50/3, 50/3]])
     """
     mu = mean_symbols() if mu is None else sp.Matrix(mu)
-    p, q, s = sp.symbols("p q s", real=True)
-    precision = sp.Matrix([[p, q], [q, s]])
+    precision = precision_symbols()
+    entries = (lambda_hh, lambda_hw, lambda_ww)
     X, r = sp.Matrix(X), sp.Matrix(r)
     objective = sp.Add(*[r[i] * log_mvn_density_precision(X[i, :].T, mu, precision)
                          for i in range(X.rows)])
     cov = covariance_symbols()
-    as_sigma = dict(zip((p, q, s), [adjugate_inverse_2x2(cov)[k] for k in (0, 1, 3)]))
+    as_sigma = dict(zip(entries, [adjugate_inverse_2x2(cov)[k] for k in (0, 1, 3)]))
     # cancel() clears the determinant from the denominators: the equations become linear
-    equations = [sp.cancel(sp.diff(objective, v).subs(as_sigma)) for v in (p, q, s)]
+    equations = [sp.cancel(sp.diff(objective, v).subs(as_sigma)) for v in entries]
     return _solve_linear(equations, [Sigma_hh, Sigma_hw, Sigma_ww], cov)
 
 
@@ -668,3 +832,89 @@ def weighted_scatter(X, r, mu):
     X, r, mu = sp.Matrix(X), sp.Matrix(r), sp.Matrix(mu)
     outer = [r[i] * (X[i, :].T - mu) * (X[i, :].T - mu).T for i in range(X.rows)]
     return sum(outer, sp.zeros(2, 2)) / sum(r)
+
+
+# ---------------------------------------------------------------------------
+# Lesson 6: the ELBO identity for a 1-D, two-component mixture
+# ---------------------------------------------------------------------------
+
+
+def _normal_1d(x, mu, sigma):
+    """The 1-D normal density N(x | mu, sigma^2) as a SymPy expression."""
+    return sp.exp(-((x - mu) ** 2) / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2)
+
+
+def mixture_1d(n_points=3):
+    r"""SymPy symbols and expressions of a 1-D, two-component mixture.
+
+    Component *c* has density :math:`\mathcal{N}(x \mid \mu_c, \sigma_c^2)`
+    and weight :math:`\pi_c`; sample *i* has its own distribution
+    :math:`(q_{i1}, q_{i2})` over the components. All symbols are declared
+    positive (or real), so ``expand_log(..., force=True)`` may split every
+    logarithm; the constraint :math:`q_{i2} = 1 - q_{i1}` is applied with the
+    returned substitution ``normalise_q``.
+
+    Parameters
+    ----------
+    n_points : int, default 3
+        Number of data points :math:`x_1, \dots, x_n` (symbols).
+
+    Returns
+    -------
+    dict
+        ``x`` (tuple of n symbols), ``q`` (list of n pairs ``(q_i1, q_i2)``),
+        ``pi`` (pair), ``mu`` (pair), ``sigma`` (pair), ``joint`` (n pairs
+        :math:`\pi_c \mathcal{N}(x_i \mid \mu_c, \sigma_c^2)`),
+        ``posterior`` (n pairs :math:`p(z_i = c \mid x_i)`), the scalar
+        expressions ``log_p`` (:math:`\sum_i \log \sum_c \pi_c \mathcal{N}_{ic}`),
+        ``q_function``, ``entropy``, ``elbo`` and ``kl`` (as the numeric
+        :func:`gmmlib.elbo.q_function`, :func:`gmmlib.elbo.elbo` and
+        :func:`gmmlib.elbo.kl_divergence`), and ``normalise_q``, the dict
+        ``{q_i2: 1 - q_i1}``.
+    """
+    if isinstance(n_points, bool) or not isinstance(n_points, int) or n_points < 1:
+        raise ValueError(
+            f"n_points must be an integer >= 1; received {n_points!r}. "
+            f"A handful (2-4) keeps the expressions readable."
+        )
+    x = sp.symbols(f"x_1:{n_points + 1}", real=True)
+    q = [sp.symbols(f"q_{i}1 q_{i}2", positive=True) for i in range(1, n_points + 1)]
+    pi = sp.symbols("pi_1:3", positive=True)
+    mu = sp.symbols("mu_1:3", real=True)
+    sigma = sp.symbols("sigma_1:3", positive=True)
+    joint = [tuple(pi[c] * _normal_1d(xi, mu[c], sigma[c]) for c in range(2)) for xi in x]
+    evidence = [sum(j) for j in joint]
+    posterior = [tuple(jc / e for jc in j) for j, e in zip(joint, evidence)]
+    pairs = lambda a, b: [(ac, bc) for ai, bi in zip(a, b) for ac, bc in zip(ai, bi)]  # noqa: E731
+    q_expr = sum(qc * sp.log(jc) for qc, jc in pairs(q, joint))
+    entropy = -sum(qc * sp.log(qc) for qi in q for qc in qi)
+    return {
+        "x": x, "q": q, "pi": pi, "mu": mu, "sigma": sigma,
+        "joint": joint, "posterior": posterior,
+        "log_p": sum(sp.log(e) for e in evidence),
+        "q_function": q_expr,
+        "entropy": entropy,
+        "elbo": sum(qc * sp.log(jc / qc) for qc, jc in pairs(q, joint)),
+        "kl": sum(qc * sp.log(qc / pc) for qc, pc in pairs(q, posterior)),
+        "normalise_q": {qi[1]: 1 - qi[0] for qi in q},
+    }
+
+
+def elbo_identity(n_points=3):
+    r"""The exact residual :math:`\mathcal{L}(q, \theta) + \mathrm{KL}(q \,\|\, p) - \log p(X \mid \theta)`.
+
+    With the expressions of :func:`mixture_1d`: split every
+    logarithm (``expand_log(..., force=True)``, valid because all symbols are
+    positive or real), impose :math:`q_{i2} = 1 - q_{i1}`, and expand.
+    SymPy reduces the result to ``0``: the identity
+    :math:`\log p(X \mid \theta) = \mathcal{L}(q, \theta) + \mathrm{KL}(q \,\|\, p)`
+    holds for *every* data set, parameters and distribution :math:`q`.
+
+    Returns
+    -------
+    sympy.Expr
+        The residual (``sympy.Integer(0)`` when the identity holds).
+    """
+    m = mixture_1d(n_points)
+    residual = sp.expand_log(m["elbo"] + m["kl"] - m["log_p"], force=True)
+    return sp.simplify(sp.expand(residual.subs(m["normalise_q"])))

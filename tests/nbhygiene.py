@@ -46,7 +46,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def output_bytes(nb):
     """Size of all stored outputs, as JSON."""
-    return sum(len(json.dumps(cell.get("outputs", []))) for cell in nb["cells"] if cell["cell_type"] == "code")
+    return sum(len(json.dumps(cell.get("outputs", [])))
+               for cell in nb["cells"] if cell["cell_type"] == "code")
 
 
 def problems(path):

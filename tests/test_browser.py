@@ -10,6 +10,7 @@ lesson go to ``build/artifacts/`` (not committed) for a person to look at.
 The second test opens a lesson in JupyterLab started as ``make lab`` does.
 """
 
+import contextlib
 import functools
 import http.server
 import json
@@ -329,16 +330,16 @@ def _stop(process):
                 pass
 
 
-@pytest.mark.skipif(not LESSONS, reason="no lessons in notebooks/")
-def test_jupyterlab_renders_a_lesson(browser, tmp_path):
+@contextlib.contextmanager
+def running_lab(root, tmp_path):
+    """JupyterLab serving ``root`` as ``make lab`` starts it (no token, settings in
+    ``tmp_path``); yields its base URL and stops it, and its kernels, afterwards."""
     from gmmlib.tools.lab import lab_command
 
-    lesson = _lab_lesson()
-    n_cells = len(notebook_json(lesson)["cells"])
     port = free_port()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
                JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
-    cmd = lab_command(ROOT, port, no_browser=True, extra=[
+    cmd = lab_command(root, port, no_browser=True, extra=[
         "--IdentityProvider.token=", "--ServerApp.password=",
         f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
         "--LabApp.extension_manager=readonly",
@@ -346,7 +347,7 @@ def test_jupyterlab_renders_a_lesson(browser, tmp_path):
     base = f"http://127.0.0.1:{port}/"
     start = time.perf_counter()
     with open(tmp_path / "lab.log", "w+") as log:
-        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         try:
             deadline = time.monotonic() + 40
@@ -362,41 +363,164 @@ def test_jupyterlab_renders_a_lesson(browser, tmp_path):
                     pytest.fail(f"JupyterLab did not start (exit code {process.poll()}):\n"
                                 f"{log.read()[-3000:]}")
                 time.sleep(0.3)
-            ready = time.perf_counter() - start
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            try:
-                page = context.new_page()
-                problems = PageProblems(context, page, base)
-                page.goto(f"{base}lab/tree/notebooks/{lesson.name}?reset", wait_until="load",
-                          timeout=30_000)
-                page.wait_for_function(
-                    "n => document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length >= n",
-                    arg=n_cells, timeout=30_000)
-                # maths is typeset progressively: wait until the count is steady for ~1 s
-                counts, deadline = [], time.monotonic() + 20
-                while time.monotonic() < deadline:
-                    counts.append(page.evaluate(
-                        "() => document.querySelectorAll('.jp-NotebookPanel mjx-container').length"))
-                    if len(counts) >= 5 and counts[-1] > 0 and len(set(counts[-5:])) == 1:
-                        break
-                    page.wait_for_timeout(250)
-                cells = page.evaluate("() => document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length")
-                raw = page.evaluate(r"""() => [...document.querySelectorAll(
-                    '.jp-NotebookPanel .jp-MarkdownCell .jp-RenderedMarkdown')].map(node => {
-                      const copy = node.cloneNode(true);
-                      copy.querySelectorAll('mjx-container, code, pre').forEach(e => e.remove());
-                      return copy.textContent; }).join('\n')""")
-                print(f"\nJupyterLab ready in {ready:.1f} s; {lesson.name} rendered "
-                      f"{time.perf_counter() - start:.1f} s after start")
-                problems.assert_none(f"JupyterLab, {lesson.name}")
-            finally:
-                context.close()
+            print(f"\nJupyterLab ready in {time.perf_counter() - start:.1f} s")
+            yield base
         finally:
             stopping = time.perf_counter()
             _stop(process)
             print(f"JupyterLab stopped in {time.perf_counter() - stopping:.1f} s")
+    assert process.poll() is not None, "the JupyterLab server is still running"
+
+
+def show_in_lab(page, base, lesson_name, n_cells):
+    """Open ``notebooks/<lesson_name>`` in JupyterLab on ``page``; wait for all its cells."""
+    page.goto(f"{base}lab/tree/notebooks/{lesson_name}?reset", wait_until="load", timeout=30_000)
+    page.wait_for_function(
+        "n => document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length >= n",
+        arg=n_cells, timeout=30_000)
+
+
+@pytest.mark.skipif(not LESSONS, reason="no lessons in notebooks/")
+def test_jupyterlab_renders_a_lesson(browser, tmp_path):
+    lesson = _lab_lesson()
+    n_cells = len(notebook_json(lesson)["cells"])
+    with running_lab(ROOT, tmp_path) as base:
+        start = time.perf_counter()
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            problems = PageProblems(context, page, base)
+            show_in_lab(page, base, lesson.name, n_cells)
+            # maths is typeset progressively: wait until the count is steady for ~1 s
+            counts, deadline = [], time.monotonic() + 20
+            while time.monotonic() < deadline:
+                counts.append(page.evaluate(
+                    "() => document.querySelectorAll('.jp-NotebookPanel mjx-container').length"))
+                if len(counts) >= 5 and counts[-1] > 0 and len(set(counts[-5:])) == 1:
+                    break
+                page.wait_for_timeout(250)
+            cells = page.evaluate("() => document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length")
+            raw = page.evaluate(r"""() => [...document.querySelectorAll(
+                '.jp-NotebookPanel .jp-MarkdownCell .jp-RenderedMarkdown')].map(node => {
+                  const copy = node.cloneNode(true);
+                  copy.querySelectorAll('mjx-container, code, pre').forEach(e => e.remove());
+                  return copy.textContent; }).join('\n')""")
+            print(f"{lesson.name} rendered in {time.perf_counter() - start:.1f} s")
+            problems.assert_none(f"JupyterLab, {lesson.name}")
+        finally:
+            context.close()
     assert cells == n_cells, f"{lesson.name}: {n_cells} cells in the notebook, {cells} shown"
     assert counts and counts[-1] > 0, f"{lesson.name}: no formula typeset (mjx-container) in JupyterLab"
     leftover = RAW_TEX.findall(raw)
     assert not leftover, f"{lesson.name}: raw TeX left in JupyterLab's rendered markdown: {leftover[:5]}"
-    assert process.poll() is not None, "the JupyterLab server is still running"
+
+
+def _api(base, path):
+    with urllib.request.urlopen(base + path, timeout=10) as response:
+        return json.loads(response.read())
+
+
+# Deletes a session (and stops its kernel) as JupyterLab does, with its XSRF cookie.
+DELETE_SESSION = """async url => {
+  const xsrf = document.cookie.match(/_xsrf=([^;]+)/);
+  const response = await fetch(url, {method: 'DELETE',
+      headers: xsrf ? {'X-XSRFToken': decodeURIComponent(xsrf[1])} : {}});
+  return response.status;
+}"""
+
+
+def _wait_for_idle_kernel(base, path, timeout=60):
+    """Wait until the notebook's kernel has started and is idle; return its session id."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for session in _api(base, "api/sessions"):
+            if session["path"] == path and session["kernel"]["execution_state"] == "idle":
+                return session["id"]
+        time.sleep(0.3)
+    pytest.fail(f"{path}: no idle kernel after {timeout} s")
+
+
+def _what_changed(before, after):
+    """Where a saved notebook differs from the stored one (for the failure message)."""
+    old, new = json.loads(before), json.loads(after)
+    found = ["the trailing newline"] if before.endswith(b"\n") != after.endswith(b"\n") else []
+    found += [f"{key}: {old.get(key)!r} -> {new.get(key)!r}"
+              for key in ("nbformat", "nbformat_minor") if old.get(key) != new.get(key)]
+    for key in sorted(set(old["metadata"]) | set(new["metadata"])):
+        if old["metadata"].get(key) != new["metadata"].get(key):
+            found.append(f"metadata.{key}: {old['metadata'].get(key)!r} -> {new['metadata'].get(key)!r}")
+    if [c.get("id") for c in old["cells"]] != [c.get("id") for c in new["cells"]]:
+        found.append("cell ids")
+    for i, (a, b) in enumerate(zip(old["cells"], new["cells"])):
+        if a != b:
+            keys = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+            found.append(f"cell {i}: {', '.join(keys)}")
+    if not found:  # same content, other formatting
+        line = next(i for i, (a, b) in enumerate(zip(before.splitlines(), after.splitlines())) if a != b)
+        found.append(f"formatting, first at line {line + 1}: {after.splitlines()[line][:120]!r}")
+    return "; ".join(found[:6])
+
+
+def _save_in_lab(page, course, lesson):
+    """Press Ctrl+S on the open lesson and wait until JupyterLab has saved it; True if it did.
+
+    The server writes the file in place; after the save JupyterLab has the server copy it
+    to its checkpoint with its modification time, so a checkpoint as new as the file
+    means the file is complete (the checkpoint made on opening has the old time).
+    """
+    path = course / "notebooks" / lesson.name
+    checkpoint = course / "notebooks" / ".ipynb_checkpoints" / f"{lesson.stem}-checkpoint.ipynb"
+    old = path.stat().st_mtime_ns
+
+    def saved():
+        return (path.stat().st_mtime_ns != old and checkpoint.is_file()
+                and checkpoint.stat().st_mtime_ns == path.stat().st_mtime_ns)
+
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.click()
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 30
+    while not saved() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return saved()
+
+
+@pytest.mark.skipif(not LESSONS, reason="no lessons in notebooks/")
+def test_saving_a_lesson_in_jupyterlab_changes_no_byte(browser, tmp_path):
+    """A student who opens a lesson (its kernel starts) and presses Ctrl+S must not find
+    the file modified: kernelspec, language_info, nbformat_minor, cell ids and the
+    trailing newline are stored exactly as JupyterLab writes them (issue 16, item 19).
+    Lab serves a copy of the lessons, so a failure leaves the checkout untouched; the
+    lessons after the first are opened from the file browser, as a student does."""
+    course = tmp_path / "course"
+    (course / "notebooks").mkdir(parents=True)
+    for lesson in LESSONS:
+        shutil.copy2(lesson, course / "notebooks" / lesson.name)  # keeps the modification time
+    changed, saved, sessions = {}, [], []
+    with running_lab(course, tmp_path) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            for i, lesson in enumerate(LESSONS):
+                start = time.perf_counter()
+                if i == 0:
+                    show_in_lab(page, base, lesson.name, 1)
+                else:
+                    page.locator(".jp-DirListing-item", has_text=lesson.name).dblclick()
+                    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", timeout=30_000)
+                # its kernel has started and set language_info, as for a student who reads on
+                sessions.append(_wait_for_idle_kernel(base, f"notebooks/{lesson.name}"))
+                if _save_in_lab(page, course, lesson):
+                    saved.append(lesson.name)
+                copy = (course / "notebooks" / lesson.name).read_bytes()
+                if copy != lesson.read_bytes():
+                    changed[lesson.name] = _what_changed(lesson.read_bytes(), copy)
+                print(f"{lesson.name}: opened and saved in {time.perf_counter() - start:.1f} s")
+            for session in sessions:  # stop the kernels, so that the server stops at once
+                page.evaluate(DELETE_SESSION, f"{base}api/sessions/{session}")
+        finally:
+            context.close()
+    assert saved == [lesson.name for lesson in LESSONS], f"JupyterLab saved only {saved} on Ctrl+S"
+    assert not changed, (
+        f"saving in JupyterLab changed {changed}; store what JupyterLab writes "
+        f"(python -m gmmlib execute sets the kernelspec from the installed kernel)"
+    )

@@ -13,6 +13,7 @@ from sklearn.mixture import GaussianMixture
 
 import gmmlib
 from gmmlib import elbo as E
+from gmmlib import symbolic as S
 
 
 def _random_problem(seed, n=12, d=2, K=3):
@@ -36,29 +37,12 @@ def _scipy_log_joint(X, params):
     ])
 
 
-# --- exact SymPy identity -------------------------------------------------
-
-
-@pytest.mark.parametrize("n_points", [1, 2, 3])
-def test_symbolic_identity_is_exactly_zero(n_points):
-    assert E.symbolic_elbo_identity(n_points) == 0
-
-
-def test_symbolic_elbo_is_q_function_plus_entropy():
-    m = E.symbolic_mixture_1d(2)
-    residual = sp.expand_log(m["q_function"] + m["entropy"] - m["elbo"], force=True)
-    assert sp.expand(residual) == 0
-
-
-def test_symbolic_kl_vanishes_at_the_posterior():
-    m = E.symbolic_mixture_1d(2)
-    at_posterior = {qc: pc for qi, pi in zip(m["q"], m["posterior"]) for qc, pc in zip(qi, pi)}
-    assert sp.simplify(m["kl"].subs(at_posterior)) == 0
+# --- the SymPy twin (gmmlib.symbolic.mixture_1d) --------------------------------
 
 
 def test_symbolic_elbo_lambdified_equals_numeric_elbo():
     """The SymPy formula and the NumPy code agree on a 1-D mixture."""
-    m = E.symbolic_mixture_1d(3)
+    m = S.mixture_1d(3)
     rng = np.random.default_rng(7)
     x = rng.normal(size=3) * 2
     q1 = rng.uniform(0.05, 0.95, size=3)
@@ -74,18 +58,13 @@ def test_symbolic_elbo_lambdified_equals_numeric_elbo():
     resp = np.column_stack([q1, 1 - q1])
     X = x.reshape(-1, 1)
     for key, numeric in [
-        ("elbo", E.elbo(X, params, resp)),
+        ("elbo", E.elbo(X, resp, params)),
         ("log_p", gmmlib.log_likelihood(X, params)),
-        ("q_function", E.q_function(X, params, resp)),
+        ("q_function", E.q_function(X, resp, params)),
         ("kl", E.kl_divergence(resp, gmmlib.e_step(X, params))),
     ]:
         symbolic = float(m[key].subs(values).evalf(30))
         np.testing.assert_allclose(numeric, symbolic, rtol=1e-12, err_msg=key)
-
-
-def test_symbolic_mixture_rejects_bad_n_points():
-    with pytest.raises(ValueError, match="n_points must be an integer >= 1; received 0"):
-        E.symbolic_mixture_1d(0)
 
 
 # --- numeric identity and KL ----------------------------------------------
@@ -97,7 +76,7 @@ def test_log_likelihood_equals_elbo_plus_kl(seed):
     posterior = gmmlib.e_step(X, params)
     reference = np.sum(np.log(np.sum(np.exp(_scipy_log_joint(X, params)), axis=1)))
     np.testing.assert_allclose(
-        E.elbo(X, params, q) + E.kl_divergence(q, posterior), reference, rtol=1e-10
+        E.elbo(X, q, params) + E.kl_divergence(q, posterior), reference, rtol=1e-10
     )
     np.testing.assert_allclose(gmmlib.log_likelihood(X, params), reference, rtol=1e-10)
 
@@ -106,8 +85,8 @@ def test_log_likelihood_equals_elbo_plus_kl(seed):
 def test_elbo_is_a_lower_bound_tight_at_the_posterior(seed):
     X, params, q = _random_problem(seed)
     log_p = gmmlib.log_likelihood(X, params)
-    assert E.elbo(X, params, q) < log_p - 1e-6
-    np.testing.assert_allclose(E.elbo(X, params, gmmlib.e_step(X, params)), log_p, rtol=1e-12)
+    assert E.elbo(X, q, params) < log_p - 1e-6
+    np.testing.assert_allclose(E.elbo(X, gmmlib.e_step(X, params), params), log_p, rtol=1e-12)
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -132,7 +111,7 @@ def test_kl_handles_zeros_and_infinities():
 def test_q_function_and_complete_data_against_scipy():
     X, params, q = _random_problem(3)
     log_joint = _scipy_log_joint(X, params)
-    np.testing.assert_allclose(E.q_function(X, params, q), np.sum(q * log_joint), rtol=1e-12)
+    np.testing.assert_allclose(E.q_function(X, q, params), np.sum(q * log_joint), rtol=1e-12)
     z = np.argmax(q, axis=1)
     np.testing.assert_allclose(
         E.complete_data_log_likelihood(X, z, params),
@@ -142,7 +121,7 @@ def test_q_function_and_complete_data_against_scipy():
     # A one-hot q has zero entropy: its ELBO is the complete-data log-likelihood.
     one_hot = np.eye(params.n_components)[z]
     np.testing.assert_allclose(
-        E.elbo(X, params, one_hot), E.complete_data_log_likelihood(X, z, params), rtol=1e-12
+        E.elbo(X, one_hot, params), E.complete_data_log_likelihood(X, z, params), rtol=1e-12
     )
 
 
@@ -151,7 +130,7 @@ def test_elbo_at_posterior_equals_sklearn_log_likelihood():
     gm = GaussianMixture(2, covariance_type="full", random_state=0).fit(X)
     params = gmmlib.GMMParams(gm.weights_, gm.means_, gm.covariances_)
     resp = gmmlib.e_step(X, params)
-    np.testing.assert_allclose(E.elbo(X, params, resp), gm.score(X) * len(X), rtol=1e-10)
+    np.testing.assert_allclose(E.elbo(X, resp, params), gm.score(X) * len(X), rtol=1e-10)
     np.testing.assert_allclose(resp, gm.predict_proba(X), atol=1e-10)
 
 
@@ -165,9 +144,9 @@ def test_seed_elbo_at_initial_parameters():
     # By hand: A and E sit at squared distance 0.8 and 0 from their means, etc.
     sq = np.array([0.8, 1.8, 12.8, 5.0, 0.0, 5.0])
     hand = np.sum(np.log(0.5 / (20 * np.pi)) - sq / 2)
-    np.testing.assert_allclose(E.elbo(X, params, resp), hand, rtol=1e-8)
+    np.testing.assert_allclose(E.elbo(X, resp, params), hand, rtol=1e-8)
     half = np.full_like(resp, 0.5)
-    assert E.elbo(X, params, half) < hand
+    assert E.elbo(X, half, params) < hand
 
 
 # --- EM monotonicity through the ELBO -------------------------------------
@@ -179,9 +158,9 @@ def test_em_steps_raise_the_elbo_and_the_log_likelihood():
     result = gmmlib.em(X, gmmlib.datasets.seed_initial_params(), max_iter=10, tol=0)
     for old, new in zip(result.history[:-1], result.history[1:]):
         resp = gmmlib.e_step(X, old)  # E-step: ELBO(q, old) = log p(old)
-        np.testing.assert_allclose(E.elbo(X, old, resp), gmmlib.log_likelihood(X, old))
-        assert E.elbo(X, new, resp) >= E.elbo(X, old, resp) - 1e-9  # M-step raises it
-        assert gmmlib.log_likelihood(X, new) >= E.elbo(X, new, resp) - 1e-9  # bound
+        np.testing.assert_allclose(E.elbo(X, resp, old), gmmlib.log_likelihood(X, old))
+        assert E.elbo(X, resp, new) >= E.elbo(X, resp, old) - 1e-9  # M-step raises it
+        assert gmmlib.log_likelihood(X, new) >= E.elbo(X, resp, new) - 1e-9  # bound
 
 
 # --- errors ----------------------------------------------------------------
@@ -190,10 +169,29 @@ def test_em_steps_raise_the_elbo_and_the_log_likelihood():
 def test_errors_name_the_parameter():
     X, params, q = _random_problem(0)
     with pytest.raises(ValueError, match=r"resp must have one column per component: shape \(12, 3\)"):
-        E.elbo(X, params, q[:, :2] / q[:, :2].sum(axis=1, keepdims=True))
+        E.elbo(X, q[:, :2] / q[:, :2].sum(axis=1, keepdims=True), params)
     with pytest.raises(ValueError, match="posterior must have the shape of resp"):
         E.kl_divergence(q, np.full((12, 2), 0.5))
     with pytest.raises(ValueError, match="z must hold labels in 0..2; received values from 0 to 3"):
         E.complete_data_log_likelihood(X, np.arange(12) % 4, params)
     with pytest.raises(ValueError, match=r"z must be an integer array of shape \(12,\)"):
         E.complete_data_log_likelihood(X, np.zeros(12), params)
+
+
+def test_swapped_arguments_are_explained():
+    """The order is (X, resp, params) for every function here, as in L(q, theta)."""
+    X, params, q = _random_problem(0)
+    for function in (E.q_function, E.elbo):
+        with pytest.raises(ValueError, match=r"the arguments are \(X, resp, params\).*Swap"):
+            function(X, params, q)
+
+
+def test_numeric_and_symbolic_q_function_take_the_same_arguments():
+    """gmmlib.elbo.q_function(X, resp, params) equals the SymPy
+    gmmlib.symbolic.q_function(X, resp, weights, means, covariances) of lesson 4."""
+    X, params, q = _random_problem(5, n=4, K=2)
+    rational = lambda a: sp.Matrix(a).applyfunc(sp.nsimplify)  # noqa: E731
+    exact = S.q_function(rational(X), rational(q), [sp.nsimplify(w) for w in params.weights],
+                         [rational(m) for m in params.means],
+                         [rational(c) for c in params.covariances])
+    np.testing.assert_allclose(E.q_function(X, q, params), float(exact.evalf(30)), rtol=1e-12)

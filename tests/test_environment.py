@@ -57,10 +57,48 @@ def test_lock_pins_every_package_exactly():
     assert not missing, f"pyproject.toml requires {missing}, which requirements-lock.txt does not pin"
 
 
+def _lock_check(cwd):
+    """``python -m gmmlib lock --check`` in ``cwd``: with PyPI, else from uv's cache of an
+    earlier run (``--offline``); skips when neither can resolve."""
+    import subprocess
+    import sys
+
+    for offline in ([], ["--offline"]):
+        done = subprocess.run([sys.executable, "-m", "gmmlib", "lock", "--check", *offline],
+                              cwd=cwd, capture_output=True, text=True, timeout=300)
+        unreachable = ("error sending request", "dns error", "the network was disabled")
+        if done.returncode == 0 or not any(reason in done.stderr for reason in unreachable):
+            return done
+    pytest.skip(f"the package index cannot be reached: {done.stderr.strip().splitlines()[-1]}")
+
+
+def test_lock_is_what_the_lock_job_resolves():
+    """The lock is uv's resolution of pyproject.toml (`python -m gmmlib lock`), header included."""
+    done = _lock_check(ROOT)
+    assert done.returncode == 0, f"{done.stdout}{done.stderr}\nrun `make lock` and commit the result"
+    assert done.stdout.strip() == "requirements-lock.txt is current"
+
+
+def test_lock_check_fails_when_a_requirement_has_no_pin(tmp_path):
+    import shutil
+
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "gmmlib", tmp_path / "gmmlib", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "notebooks").mkdir()
+    lines = (ROOT / "requirements-lock.txt").read_text().splitlines(keepends=True)
+    (tmp_path / "requirements-lock.txt").write_text("".join(
+        line for line in lines if not line.startswith("ruff==")))
+    done = _lock_check(tmp_path)
+    assert done.returncode == 1 and "out of date" in done.stdout, done.stdout + done.stderr
+    assert "ruff==" not in (tmp_path / "requirements-lock.txt").read_text()  # --check writes nothing
+
+
 def test_environment_yml_is_generated_from_the_lock():
     from gmmlib.tools.pins import environment_yml
 
-    assert (ROOT / "environment.yml").read_text() == environment_yml((ROOT / "requirements-lock.txt").read_text()), (
+    wanted = environment_yml((ROOT / "requirements-lock.txt").read_text())
+    assert (ROOT / "environment.yml").read_text() == wanted, (
         "environment.yml differs from the lock: run `python -m gmmlib pins` (make pins) and commit it"
     )
 
@@ -74,8 +112,10 @@ def test_environment_yml_matches_the_lock():
     assert set(env) == set(lock), f"packages only in one of the two: {sorted(set(env) ^ set(lock))}"
 
 
-@pytest.mark.skipif(os.environ.get("GMM_LATEST") == "1", reason="make test-latest runs the newest releases on purpose")
-@pytest.mark.parametrize("name", ["numpy", "sympy", "matplotlib", "jupyterlab", "nbval", "pytest", "scipy", "scikit-learn"])
+@pytest.mark.skipif(os.environ.get("GMM_LATEST") == "1",
+                    reason="make test-latest runs the newest releases on purpose")
+@pytest.mark.parametrize("name", ["numpy", "sympy", "matplotlib", "jupyterlab", "nbval", "pytest",
+                                  "scipy", "scikit-learn", "ruff"])
 def test_installed_versions_are_the_pinned_ones(name):
     assert metadata.version(name) == _lock()[_norm(name)], (
         f"{name} {metadata.version(name)} is installed but the lock pins {_lock()[_norm(name)]}; "

@@ -2,8 +2,9 @@
 
 A fresh regeneration (once per module) must equal the committed ``figures/``
 (PNG and README byte for byte; PDF drawing commands exactly, with coordinates
-to 1e-3 pt, see :func:`pdf_difference`), so a code change that alters a
-figure without regenerating it fails here; see CONTRIBUTING.md (``make figures``).
+to 1e-3 pt, see :func:`gmmlib.figures.pdf_difference`), so a code change that
+alters a figure without regenerating it fails here; see CONTRIBUTING.md
+(``make figures``). Regenerating leaves a file untouched when it did not change.
 """
 
 import json
@@ -15,10 +16,13 @@ import zlib
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
-from gmmlib import figures
-from gmmlib.tools import _paths
+from gmmlib import _io, datasets, figures, plotting
+from gmmlib.examples import faithful, seed
+from gmmlib.figures import pdf_difference
+from gmmlib.tools import figures as figures_job
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ROOT / "figures"
@@ -49,7 +53,7 @@ CONTRACT = {
 def fresh(tmp_path_factory):
     """Every figure and the index, regenerated once into a temporary folder."""
     outdir = tmp_path_factory.mktemp("figures")
-    assert figures.main(["--outdir", str(outdir)]) == 0
+    assert figures_job.main(["--outdir", str(outdir)]) == 0
     return outdir
 
 
@@ -80,22 +84,18 @@ def _in_text(value, text, fmt):
 def test_alt_texts_quote_the_computed_numbers():
     """The numbers in the alt texts are the figures' data (checked here, so a change of
     the computation that changes a figure also flags its alt text)."""
-    import numpy as np
-
-    from gmmlib import datasets
-
-    lls = figures.faithful_em().log_likelihoods
+    lls = faithful.faithful_em().log_likelihoods
     alt = figures.get("faithful-log-likelihood").alt
     assert _in_text(lls[0], alt, ".1f") and _in_text(lls[1], alt, ".1f")
-    assert _in_text(lls[-1], alt, ".2f") and f"0 to {figures.faithful_em().n_iter}" in alt
+    assert _in_text(lls[-1], alt, ".2f") and f"0 to {faithful.faithful_em().n_iter}" in alt
     assert figures.get("faithful-log-likelihood").caption.count(
-        f"after {figures.faithful_em().n_iter} iterations") == 1
-    assert f"after {figures.faithful_em().n_iter}" in figures.get("faithful-em-progression").alt
-    noisy = figures.seed_noisy_em().log_likelihoods
+        f"after {faithful.faithful_em().n_iter} iterations") == 1
+    assert f"after {faithful.faithful_em().n_iter}" in figures.get("faithful-em-progression").alt
+    noisy = seed.seed_noisy_em().log_likelihoods
     alt = figures.get("noisy-log-likelihood").alt
     assert _in_text(noisy[0], alt, ".2f") and _in_text(noisy[-1], alt, ".3f")
     assert np.all(np.diff(noisy) > -1e-9)
-    gm = figures.faithful_chosen_fit()
+    gm = faithful.faithful_chosen_fit()
     alt = figures.get("faithful-lower-bounds").alt
     assert _in_text(gm.lower_bounds_[0], alt, ".3f") and _in_text(gm.lower_bound_, alt, ".4f")
     assert f"1 to {gm.n_iter_}" in alt
@@ -108,7 +108,7 @@ def test_alt_texts_quote_the_computed_numbers():
 
 
 def test_information_criteria_alt_text_names_the_chosen_models():
-    table, _ = figures._faithful_criteria()
+    table, _ = faithful.faithful_criteria()
     alt = figures.get("faithful-information-criteria").alt
     names = {"full": "full covariances", "diag": "diagonal ones"}
     for criterion, where in (("bic", "BIC at"), ("aic", "AIC at")):
@@ -119,12 +119,7 @@ def test_information_criteria_alt_text_names_the_chosen_models():
 
 def test_kmeans_vs_gmm_alt_text_matches_the_colours():
     """Cluster 1 is drawn blue (circles), cluster 2 orange-red (squares)."""
-    from gmmlib import datasets
-    from gmmlib._kmeans import kmeans
-    import numpy as np
-
-    X = datasets.old_faithful()
-    labels, _ = kmeans(X, 2, np.random.RandomState(figures.RANDOM_STATE))
+    X, labels = datasets.old_faithful(), faithful.faithful_kmeans_labels()
     long_cluster = int(np.argmax([X[labels == c, 0].mean() for c in range(2)]))
     assert long_cluster == 0  # blue = long eruptions, as the alt text says
     assert "blue circles for the long-eruption cloud" in figures.get("faithful-kmeans-vs-gmm").alt
@@ -139,69 +134,18 @@ def test_regeneration_writes_exactly_the_registered_files(fresh):
     assert sorted(p.name for p in fresh.iterdir()) == _expected_files()
 
 
-_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
-_PDF_NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
-#: largest coordinate difference (pt) accepted between two PDFs of one figure
-PDF_TOLERANCE = 1e-3
-
-
-def pdf_difference(a, b):
-    """Why two PDFs of a figure differ (a string), or None if they draw the same.
-
-    Each stream (page content, fonts) is decompressed, and the dictionaries
-    between the streams (page size, fonts, transparency) are kept without the
-    stream lengths and the cross-reference table (byte offsets); both must agree
-    token by token, except that numbers may differ by up to ``PDF_TOLERANCE`` pt.
-    matplotlib prints coordinates with up to 6 decimals, and the last digit
-    differs between CPUs (seen: 1e-6 pt between two machines of this project,
-    from floating-point differences in the layout) while the PNGs agree byte
-    for byte. A changed figure changes a string, an operator or a coordinate
-    by far more (a moved label: ~0.1 pt and up).
-    """
-    def streams(data):
-        out = []
-        for match in _PDF_STREAM.finditer(data):
-            try:
-                out.append(zlib.decompress(match.group(1)))
-            except zlib.error:  # stored uncompressed
-                out.append(match.group(1))
-        return out
-
-    def dictionaries(data):
-        body = _PDF_STREAM.sub(b"stream endstream", data).split(b"\nxref\n")[0]
-        lengths = set(re.findall(rb"/Length (\d+) 0 R", body))  # lengths stored as objects
-        body = re.sub(rb"(?m)^(\d+) 0 obj\s+\d+\s+endobj",
-                      lambda m: b"" if m[1] in lengths else m[0], body)
-        return re.sub(rb"/Length1? \d+", b"/Length", body)
-
-    sa, sb = [dictionaries(a)] + streams(a), [dictionaries(b)] + streams(b)
-    if len(sa) != len(sb):
-        return f"{len(sa)} streams against {len(sb)}"
-    for x, y in zip(sa, sb):
-        if x == y:
-            continue
-        tx, ty = x.split(), y.split()
-        if len(tx) != len(ty):
-            return f"a stream of {len(tx)} tokens against {len(ty)}"
-        for p, q in zip(tx, ty):
-            if p == q:
-                continue
-            if not (_PDF_NUMBER.fullmatch(p) and _PDF_NUMBER.fullmatch(q)):
-                return f"token {p[:40]!r} against {q[:40]!r}"
-            if abs(float(p) - float(q)) > PDF_TOLERANCE:
-                return f"coordinate {p.decode()} against {q.decode()}"
-    return None
-
-
 def test_pdf_difference_sees_moved_and_changed_drawings_but_not_last_digits():
     def pdf(content):
         return b"%PDF\nstream\n" + zlib.compress(content) + b"\nendstream\n"
 
     base = pdf(b"q 50.21899 37.008052 m 572.99976 37.008052 l S (label) Tj Q")
     assert pdf_difference(base, base) is None
-    assert pdf_difference(base, pdf(b"q 50.218991 37.008052 m 572.99976 37.008052 l S (label) Tj Q")) is None
-    assert "coordinate" in pdf_difference(base, pdf(b"q 50.003053 37.008052 m 572.99976 37.008052 l S (label) Tj Q"))
-    assert "token" in pdf_difference(base, pdf(b"q 50.21899 37.008052 m 572.99976 37.008052 l S (lab3l) Tj Q"))
+    last_digit = pdf(b"q 50.218991 37.008052 m 572.99976 37.008052 l S (label) Tj Q")
+    assert pdf_difference(base, last_digit) is None
+    moved = pdf(b"q 50.003053 37.008052 m 572.99976 37.008052 l S (label) Tj Q")
+    assert "coordinate" in pdf_difference(base, moved)
+    relabelled = pdf(b"q 50.21899 37.008052 m 572.99976 37.008052 l S (lab3l) Tj Q")
+    assert "token" in pdf_difference(base, relabelled)
     assert "tokens" in pdf_difference(base, pdf(b"q 50.21899 37.008052 m S (label) Tj Q"))
     page = b"<< /Type /Page /MediaBox [ 0 0 576 345.6 ] >>\n<< /Length 12 0 R /Length1 300 >>\n"
     assert pdf_difference(page + base, page + base + b"\nxref\n0 9\n0000000123 00000 n\n") is None
@@ -368,11 +312,72 @@ def test_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, monkey
     def failing_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(_paths.os, "replace", failing_replace)
+    monkeypatch.setattr(_io.os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
         figures.save("seed-log-likelihood", tmp_path)
     assert target.read_bytes() == b"old png"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def _on_disk(folder):
+    """Content, inode and modification time of every file: a rewrite changes the inode."""
+    return {p.name: (p.read_bytes(), p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(Path(folder).iterdir())}
+
+
+def _scale_plotted_data(monkeypatch, factor):
+    """Multiply the log-likelihood curves by ``factor`` on their way to the plot."""
+    draw = plotting.plot_log_likelihood
+
+    def scaled(curves, *args, **kwargs):
+        return draw({key: np.asarray(lls) * factor for key, lls in curves.items()}, *args, **kwargs)
+
+    monkeypatch.setattr(plotting, "plot_log_likelihood", scaled)
+
+
+def _rendered_pdf(name):
+    fig = figures.build(name)
+    fig.set_layout_engine("none")
+    try:
+        return figures.render(fig, "pdf")
+    finally:
+        plt.close(fig)
+
+
+def test_regenerating_an_unchanged_figure_touches_no_file(tmp_path):
+    name = "seed-log-likelihood"
+    assert all(figures.save(name, tmp_path).values())  # new files are written
+    figures.write_index(tmp_path)
+    before = _on_disk(tmp_path)
+    assert figures.save(name, tmp_path) == {tmp_path / f"{name}.{fmt}": False for fmt in figures.FORMATS}
+    figures.write_index(tmp_path)
+    assert _on_disk(tmp_path) == before
+
+
+def test_last_digit_wobble_of_a_pdf_leaves_the_files_untouched(tmp_path, monkeypatch):
+    """Another CPU prints the last digit of some PDF coordinates differently; the data
+    scaled by (1 + 1e-15) does the same here. The files on disk must stay as they are."""
+    name = "seed-log-likelihood"
+    figures.save(name, tmp_path)
+    before = _on_disk(tmp_path)
+    _scale_plotted_data(monkeypatch, 1 + 1e-15)
+    wobbled = _rendered_pdf(name)
+    assert wobbled != before[f"{name}.pdf"][0], "the perturbation must change the PDF's bytes"
+    assert pdf_difference(before[f"{name}.pdf"][0], wobbled) is None
+    assert not any(figures.save(name, tmp_path).values())
+    assert _on_disk(tmp_path) == before
+
+
+def test_a_real_change_of_a_figure_is_still_written(tmp_path, monkeypatch):
+    name = "seed-log-likelihood"
+    figures.save(name, tmp_path)
+    before = _on_disk(tmp_path)
+    _scale_plotted_data(monkeypatch, 1 + 1e-3)  # curves 0.03 higher: moved lines and ticks
+    assert all(figures.save(name, tmp_path).values())
+    after = _on_disk(tmp_path)
+    for fmt in figures.FORMATS:
+        assert after[f"{name}.{fmt}"][0] != before[f"{name}.{fmt}"][0]
+    assert pdf_difference(before[f"{name}.pdf"][0], after[f"{name}.pdf"][0]) is not None
 
 
 def test_command_line_only_and_outdir(tmp_path):
@@ -384,15 +389,15 @@ def test_command_line_only_and_outdir(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 2 and lines[0].startswith("seed-log-likelihood: ")
-    assert lines[1].startswith("index: ")
+    assert len(lines) == 3 and lines[0].startswith("seed-log-likelihood: ")
+    assert lines[1].startswith("index: ") and lines[2] == "2 figure file(s) written, 0 unchanged"
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "README.md", "seed-log-likelihood.pdf", "seed-log-likelihood.png"]
 
 
 def test_command_line_rejects_unknown_names(capsys):
     with pytest.raises(SystemExit) as info:
-        figures.main(["--only", "no-such-figure", "--outdir", "unused"])
+        figures_job.main(["--only", "no-such-figure", "--outdir", "unused"])
     assert info.value.code == 2
     assert "no-such-figure" in capsys.readouterr().err
 

@@ -27,7 +27,8 @@ def test_lesson_is_fully_executed_and_checkable(path):
 
 def test_good_fixture_has_no_problems():
     assert nbhygiene.problems(FIXTURES / "good.ipynb") == []
-    assert nbhygiene.compared_output_count(__import__("json").loads((FIXTURES / "good.ipynb").read_text())) == 2
+    good = json.loads((FIXTURES / "good.ipynb").read_text())
+    assert nbhygiene.compared_output_count(good) == 2
 
 
 @pytest.mark.parametrize(
@@ -81,7 +82,8 @@ def nbval_results(tmp_path_factory):
     (folder / "pytest.ini").write_text("[pytest]\n")
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-         "-p", "no:xdist", "--nbval-sanitize-with=nbval_sanitize.cfg", "-rA", "-q", *[f"{n}.ipynb" for n in names]],
+         "-p", "no:xdist", "--nbval-sanitize-with=nbval_sanitize.cfg", "-rA", "-q",
+         *[f"{n}.ipynb" for n in names]],
         cwd=folder, capture_output=True, text=True, timeout=180,
     )
     outcome = {}

@@ -40,9 +40,11 @@ def server(tmp_path_factory):
     port = free_port()
     home = tmp_path_factory.mktemp("jupyter-home")
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(home / "runtime"), JUPYTER_CONFIG_DIR=str(home / "config"))
-    cmd = lab_command(ROOT, port, no_browser=True, extra=["--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True"])
+    cmd = lab_command(ROOT, port, no_browser=True, extra=[
+        "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True"])
     log = open(home / "server.log", "w+")
-    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

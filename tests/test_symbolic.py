@@ -65,7 +65,8 @@ def test_general_density_reduces_to_the_2d_one():
     expected = r"\frac{e^{- \frac{1}{2} \left(x - \mu\right)^{T} \Sigma^{-1} \left(x - \mu\right)}}"
     assert S.latex(density).startswith(expected)
     norm_2d = density.args[0].subs(d, 2)  # 1 / ((2 pi)^{d/2} |Sigma|^{1/2}) at d = 2
-    assert sp.simplify(norm_2d * sp.sqrt(sp.Determinant(sp.MatrixSymbol("Sigma", 2, 2))) - 1 / (2 * sp.pi)) == 0
+    det = sp.Determinant(sp.MatrixSymbol("Sigma", 2, 2))
+    assert sp.simplify(norm_2d * sp.sqrt(det) - 1 / (2 * sp.pi)) == 0
 
 
 @pytest.mark.parametrize("cov", [SIGMA_0, sp.diag(S.Sigma_hh, S.Sigma_ww)])
@@ -238,5 +239,32 @@ def test_exponential_family_form_is_the_fast_paths_design():
         assert float(constant) == pytest.approx(design.const[k] - np.log(weights[k]), rel=1e-10)
         # and the linear form is the log-density at a random point
         point = rng.normal(size=d)
-        value = float(constant + sum(c * f for c, f in zip(coefficients, features)).subs(dict(zip(x, point))))
-        assert value == pytest.approx(gmmlib.mvn_logpdf(point[None, :], means[k], covariances[k])[0], rel=1e-10)
+        linear = constant + sum(c * f for c, f in zip(coefficients, features))
+        value = float(linear.subs(dict(zip(x, point))))
+        reference = gmmlib.mvn_logpdf(point[None, :], means[k], covariances[k])[0]
+        assert value == pytest.approx(reference, rel=1e-10)
+
+
+# --- lesson 6: the ELBO identity, exactly ------------------------------------------------
+
+
+@pytest.mark.parametrize("n_points", [1, 2, 3])
+def test_symbolic_identity_is_exactly_zero(n_points):
+    assert S.elbo_identity(n_points) == 0
+
+
+def test_symbolic_elbo_is_q_function_plus_entropy():
+    m = S.mixture_1d(2)
+    residual = sp.expand_log(m["q_function"] + m["entropy"] - m["elbo"], force=True)
+    assert sp.expand(residual) == 0
+
+
+def test_symbolic_kl_vanishes_at_the_posterior():
+    m = S.mixture_1d(2)
+    at_posterior = {qc: pc for qi, pi in zip(m["q"], m["posterior"]) for qc, pc in zip(qi, pi)}
+    assert sp.simplify(m["kl"].subs(at_posterior)) == 0
+
+
+def test_symbolic_mixture_rejects_bad_n_points():
+    with pytest.raises(ValueError, match="n_points must be an integer >= 1; received 0"):
+        S.mixture_1d(0)

@@ -44,7 +44,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._paths import replace_dir
+from .._io import atomic_write_bytes, replace_dir
 from .exercises import nbgrader_meta
 
 COURSE_ID = "gmm-em"
@@ -445,8 +445,6 @@ def _generate_staged(stage, todo, course):
 
 def _move_in(stage, todo, course):
     """Replace the course's gradebook (backed up first), releases and sources by the staged ones."""
-    from ._paths import atomic_write_bytes
-
     gradebook = course / GRADEBOOK
     if gradebook.is_file():
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")

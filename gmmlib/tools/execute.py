@@ -1,21 +1,20 @@
 """``python -m gmmlib execute NOTEBOOK...``: re-execute lessons in a fresh kernel.
 
 Each notebook is run top to bottom in a new kernel of the current environment
-(the same settings as the test job), and the file is replaced only if every
-cell ran: the new notebook is written to a temporary file first, so a failing
-run never clobbers a good notebook. Cells tagged ``raises-exception`` may
-raise (they demonstrate an error).
+(with the settings of the test job, :data:`gmmlib.tools._paths.LESSON_ENV`), and
+the file is replaced only if every cell ran: the new notebook is written to a
+temporary file first, so a failing run never clobbers a good notebook, and a
+notebook whose new version is byte-identical is not touched. Cells tagged
+``raises-exception`` may raise (they demonstrate an error).
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-from ._paths import atomic_write_bytes
-
-TEST_ENV = {"PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+from .._io import update_file
+from ._paths import lesson_environment
 
 
 def kernelspec_metadata(kernel_name="python3"):
@@ -45,7 +44,7 @@ def execute_notebook(path, timeout=600):
         resources={"metadata": {"path": str(Path(path).parent)}},
         record_timing=False,
     )
-    client.execute()
+    client.execute(env=lesson_environment())
     nb.metadata["kernelspec"] = kernelspec_metadata(client.kernel_name)
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
@@ -60,8 +59,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     import nbformat
 
-    os.environ.pop("MPLBACKEND", None)
-    os.environ.update(TEST_ENV)
     failed = 0
     for path in args.notebooks:
         start = time.perf_counter()
@@ -72,6 +69,7 @@ def main(argv=None):
             print(f"FAILED {path}: {type(exc).__name__}: {str(exc)[-2000:]}", file=sys.stderr)
             print(f"       {path} was left unchanged.", file=sys.stderr)
             continue
-        atomic_write_bytes(path, (nbformat.writes(nb) + "\n").encode("utf-8"))
-        print(f"executed {path} in {time.perf_counter() - start:.1f} s")
+        changed = update_file(path, (nbformat.writes(nb) + "\n").encode("utf-8"))
+        print(f"executed {path} in {time.perf_counter() - start:.1f} s"
+              + ("" if changed else " (unchanged)"))
     return 1 if failed else 0

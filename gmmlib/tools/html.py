@@ -35,7 +35,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from ._paths import course_root, staged_dir
+from .._io import staged_dir
+from ._paths import course_root
 
 LESSON_PATTERN = "[0-9][0-9]_*.ipynb"
 SITE_TITLE = "Gaussian mixture models and EM"

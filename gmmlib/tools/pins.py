@@ -9,9 +9,9 @@ this job writes. ``--check`` only compares.
 """
 
 import argparse
-import sys
 
-from ._paths import atomic_write_bytes, course_root
+from .._io import update_file
+from ._paths import course_root
 
 HEADER = """\
 # Conda / Binder environment for the GMM & EM course. GENERATED from requirements-lock.txt by
@@ -35,7 +35,8 @@ def lock_pins(text):
 
 def environment_yml(lock_text):
     lines = [f"      - {pin}" for pin in lock_pins(lock_text)]
-    return HEADER + "\n".join(lines) + "\n      # the course's helper library, from this checkout\n      - -e .\n"
+    this_checkout = "      # the course's helper library, from this checkout\n      - -e .\n"
+    return HEADER + "\n".join(lines) + "\n" + this_checkout
 
 
 def main(argv=None):
@@ -49,8 +50,7 @@ def main(argv=None):
     if args.check:
         print("environment.yml is current" if current == wanted else "environment.yml is out of date")
         return 0 if current == wanted else 1
-    if current != wanted:
-        atomic_write_bytes(root / "environment.yml", wanted.encode())
+    if update_file(root / "environment.yml", wanted.encode()):
         print("wrote environment.yml")
     else:
         print("environment.yml already current")

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from ._paths import atomic_write_bytes
+from .._io import update_file
 
 OVERRIDES = {
     "@jupyterlab/apputils-extension:notification": {
@@ -27,7 +27,7 @@ def write_lab_overrides(prefix=sys.prefix):
     current = json.loads(path.read_text()) if path.is_file() else {}
     for plugin, settings in OVERRIDES.items():
         current.setdefault(plugin, {}).update(settings)
-    atomic_write_bytes(path, (json.dumps(current, indent=2) + "\n").encode())
+    update_file(path, (json.dumps(current, indent=2) + "\n").encode())
     return path
 
 

@@ -1,0 +1,25 @@
+"""The named computations of the lessons: worked runs and their settings.
+
+A lesson runs a computation in front of the student; when a lecture figure
+draws the same run, or a later cell or lesson needs it again, the computation
+gets a name here, so the lesson, the figure and the tests use one definition.
+What belongs here: a lesson's fixed settings (a start, a seed, a grid; e.g.
+:data:`gmmlib.examples.faithful.FAITHFUL_POOR_START`) and functions of no or
+few arguments that return a worked run (e.g.
+:func:`gmmlib.examples.faithful.faithful_em`), cached when they are costly.
+What does not: general-purpose functions (:mod:`gmmlib.core`,
+:mod:`gmmlib.mixture`, :mod:`gmmlib.selection`, data preparation in
+:mod:`gmmlib.datasets`) and drawing (:mod:`gmmlib.plotting`,
+:mod:`gmmlib.figures`).
+
+One module per topic of the course:
+
+- :mod:`gmmlib.examples.seed`: the seed's six people (lessons 1-6);
+- :mod:`gmmlib.examples.faithful`: Old Faithful (lesson 7).
+
+A new topic adds ``examples/<topic>.py`` and its import line below.
+"""
+
+from . import faithful, seed
+
+__all__ = ["faithful", "seed"]
