@@ -411,7 +411,8 @@ def _forbidden_uses(func, prefixes, names):
                 referenced[f"the enclosing variable '{var}'"] = cell.cell_contents
             except ValueError:
                 pass
-        for i, value in enumerate((current.__defaults__ or ()) + tuple((current.__kwdefaults__ or {}).values())):
+        defaults = (current.__defaults__ or ()) + tuple((current.__kwdefaults__ or {}).values())
+        for i, value in enumerate(defaults):
             referenced[f"default argument {i + 1}"] = value
         for how, obj in referenced.items():
             if _notebook_function(obj):

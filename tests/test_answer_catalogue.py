@@ -27,7 +27,6 @@ import pytest
 pytest.importorskip("nbgrader", reason="nbgrader (the instructor extra) is not installed")
 
 from answers import KINDS, NOT_YET_CONVERTED, catalogues  # noqa: E402
-
 from gmmlib.tools import course, exercises  # noqa: E402
 
 # nbgrader 0.9.6 with SQLAlchemy 2.1 warns about its own session use (harmless; nbgrader #1961).
@@ -341,14 +340,16 @@ def test_the_stored_digests_are_the_masters_answers(lesson, outcomes):
     """Every digest a visible check compares with is the digest of the master's answer."""
     for key, result in outcomes(lesson)["exercises"].items():
         assert result["recorded"], f"{key}: the visible check compares no digest"
-        wrong = [(r["name"], r["digest"], r["expected"]) for r in result["recorded"] if r["outcome"] != "right"]
+        wrong = [(r["name"], r["digest"], r["expected"]) for r in result["recorded"]
+                 if r["outcome"] != "right"]
         assert wrong == [], f"{key}: (check, the master's digest, the stored digest): {wrong}"
 
 
 @pytest.mark.parametrize("lesson", list(CATALOGUES))
 def test_every_hint_is_reached_by_a_catalogued_answer(lesson, outcomes):
     results = outcomes(lesson)
-    offered = {(r["name"], d) for e in results["exercises"].values() for r in e["recorded"] for d in r["wrong"]}
+    offered = {(r["name"], d) for e in results["exercises"].values()
+               for r in e["recorded"] for d in r["wrong"]}
     reached = {(d["name"], d["outcome"]) for o in results["variants"].values() for d in o["digests"]}
     untested = sorted(offered - reached)
     assert untested == [], ("hints in check cells that no catalogued answer reaches (add the "

@@ -16,8 +16,15 @@ import sympy as sp
 
 import gmmlib
 from gmmlib import checks
-from gmmlib.checks import (digest, expect_close, expect_digest, expect_equal, expect_own_code,
-                           expect_shape, run_own_code)
+from gmmlib.checks import (
+    digest,
+    expect_close,
+    expect_digest,
+    expect_equal,
+    expect_own_code,
+    expect_shape,
+    run_own_code,
+)
 
 
 @contextlib.contextmanager
@@ -174,7 +181,8 @@ def test_expect_own_code_accepts_numpy_answers_and_the_notebooks_own_helpers():
      r"gmmlib\.core\.e_step \(through the global name 'step' in f\)"),
     ("def helper(X, p):\n    return gmmlib.e_step(X, p)\ndef f(X, p):\n    return helper(X, p)", "f",
      r"uses gmmlib .*through helper's code"),
-    ("def make(step):\n    def f(X, p):\n        return step(X, p)\n    return f\nf = make(gmmlib.e_step)", "f",
+    ("def make(step):\n    def f(X, p):\n        return step(X, p)\n    return f\n"
+     "f = make(gmmlib.e_step)", "f",
      r"through the enclosing variable 'step'"),
     ("def f(X, p, step=gmmlib.e_step):\n    return step(X, p)", "f", r"through default argument 1"),
     ("f = lambda X, p: gmmlib.e_step(X, p)", "f", r"expected your own implementation"),

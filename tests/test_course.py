@@ -200,7 +200,8 @@ def test_an_exercise_added_to_another_lesson_and_a_fixed_check_are_taken(masters
         assert "rtol=1e-9" in recorded["10-ex1-check"].source
         assert gradebook.find_grade_cell("10-ex1-check", "10_first", "10_first").max_score == 3
         assert len(gradebook.find_assignment("10_first").submissions) == 1  # the grades stay
-        assert {c.name for c in gradebook.find_notebook("11_second", "11_second").grade_cells} >= {"11-ex3-check"}
+        second = gradebook.find_notebook("11_second", "11_second")
+        assert "11-ex3-check" in {c.name for c in second.grade_cells}
     course._close_gradebook(gradebook)
     backups = list((folder / "backups").iterdir())
     assert len(backups) == 1 and backups[0].name.startswith("gradebook-")
@@ -225,8 +226,9 @@ def test_nbgrader_validate_shows_a_checks_message_in_full(tmp_path):
     with pytest.raises(AssertionError) as caught:
         expect_digest("n_free_parameters_of(K, d, 'diag') for (K, d) in [(1, 1), (2, 2), (3, 5)]",
                       [3.0, 10.0, 33.0], digest([2.0, 9.0, 32.0]),
-                      wrong={digest([3.0, 10.0, 33.0]): "One too large: only K - 1 of the weights are "
-                                                        "free, because they sum to 1 (the last one follows)."})
+                      wrong={digest([3.0, 10.0, 33.0]):
+                             "One too large: only K - 1 of the weights are free, because they sum "
+                             "to 1 (the last one follows)."})
     message = str(caught.value)
     assert max(len(line) for line in message.splitlines()) <= 76
     nb = nbformat.read(GOOD, as_version=4)

@@ -216,7 +216,8 @@ def test_lesson_page_shows_the_stored_outputs_and_navigation(site, lesson):
         assert f"{LESSONS[i - 1].stem}.html" in page.links
     if i + 1 < len(LESSONS):
         assert f"{LESSONS[i + 1].stem}.html" in page.links
-    assert not re.search(r'(href|src)="[^"]*\.ipynb', raw), f"{lesson.name}: a link still points at a notebook"
+    assert not re.search(r'(href|src)="[^"]*\.ipynb', raw), \
+        f"{lesson.name}: a link still points at a notebook"
 
 
 # --------------------------------------------------------------------------

@@ -35,7 +35,6 @@ import pytest
 pytest.importorskip("nbgrader", reason="nbgrader (the instructor extra) is not installed")
 
 from answers import catalogues  # noqa: E402
-
 from gmmlib.checks import digest  # noqa: E402
 from gmmlib.tools import course  # noqa: E402
 
@@ -172,7 +171,8 @@ def _weaken_00_ex2(nb):
 def _add_new_exercise(nb):
     at = next(i for i, c in enumerate(nb.cells) if c.source.startswith("Next: [Lesson 1"))
     for kind, meta, source in NEW_EXERCISE:
-        cell = nbformat.v4.new_markdown_cell(source) if kind == "markdown" else nbformat.v4.new_code_cell(source)
+        new = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
+        cell = new(source)
         if meta:
             cell.metadata["nbgrader"] = {**meta, "schema_version": 3}
         nb.cells.insert(at, cell)
@@ -248,7 +248,8 @@ def test_good_submissions_get_full_marks_blank_ones_zero_and_wrong_ones_in_betwe
     assert term.scores_02["carol"][0] == 2.0
     times = {k: v for k, v in term.seconds.items() if k.startswith("autograde")}
     record_property("round trip", "round trip (nbgrader, 3 students): " + "; ".join(
-        f"{lesson}: alice {s['alice'][0]:g}, bob {s['bob'][0]:g}, carol {s['carol'][0]:g} of {s['alice'][1]:g}"
+        f"{lesson}: alice {s['alice'][0]:g}, bob {s['bob'][0]:g}, carol {s['carol'][0]:g} "
+        f"of {s['alice'][1]:g}"
         for lesson, s in (("00", term.scores_00), ("02", term.scores_02)))
         + "; CPU time: " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items())
         + f"; whole term {term.total_seconds:.0f} s")
@@ -297,7 +298,8 @@ def test_export_has_one_row_per_lesson_and_student_and_feedback_is_written(term)
         for student in STUDENTS:
             page = term.course / "feedback" / student / lesson / f"{lesson}.html"
             assert page.is_file(), page
-            assert f"Score: {rows[lesson, student][0]:g}".replace(".0", "") in page.read_text().replace(".0", "")
+            score = f"Score: {rows[lesson, student][0]:g}".replace(".0", "")
+            assert score in page.read_text().replace(".0", "")
 
 
 def test_the_docs_commands_are_the_ones_run(term):
@@ -321,6 +323,7 @@ def test_the_docs_commands_are_the_ones_run(term):
     assert len(copies) == 1, copies  # the release as a repository: the student versions' paths
     target = term.folder / "release-repo" / "notebooks"
     target.mkdir(parents=True)
-    command = copies[0].replace("build/course/", f"{term.course}/").replace("/tmp/release-repo/", f"{target.parent}/")
+    command = (copies[0].replace("build/course/", f"{term.course}/")
+               .replace("/tmp/release-repo/", f"{target.parent}/"))
     subprocess.run(command, shell=True, check=True)
     assert sorted(p.name for p in target.iterdir()) == [f"{lesson}.ipynb" for lesson in LESSONS]

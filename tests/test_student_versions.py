@@ -31,10 +31,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-pytest.importorskip("nbgrader", reason="nbgrader (the instructor extra) is not installed: pip install -e '.[instructor]'")
+pytest.importorskip("nbgrader",
+                    reason="nbgrader (the instructor extra) is not installed: pip install -e '.[instructor]'")
 
 from gmmlib.tools import course  # noqa: E402
-from gmmlib.tools import exercises as student  # noqa: E402
+from gmmlib.tools import exercises as rules  # noqa: E402
 
 # nbgrader 0.9.6 with SQLAlchemy 2.1 warns about its own session use (harmless; nbgrader #1961).
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
@@ -85,26 +86,26 @@ def test_the_job_prints_one_line_per_lesson_and_copies_no_test_files(released):
 
 @pytest.mark.parametrize("path", LESSONS, ids=IDS)
 def test_student_version_has_no_solutions_hidden_tests_or_outputs(path, released):
-    problems = student.student_version_problems(read(path), read(student_path(released[0], path.name)))
+    problems = rules.student_version_problems(read(path), read(student_path(released[0], path.name)))
     assert problems == [], f"{path.name}:\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=IDS)
 def test_every_check_passes_on_the_master(path):
-    tagged = [student.grade_id(c) for c in read(path).cells
-              if student.is_check(c) and "raises-exception" in c.metadata.get("tags", [])]
+    tagged = [rules.grade_id(c) for c in read(path).cells
+              if rules.is_check(c) and "raises-exception" in c.metadata.get("tags", [])]
     assert tagged == [], f"check cells tagged raises-exception (nbval would accept their errors): {tagged}"
-    results = student.validate(path, execute=EXECUTE_MASTERS)
-    assert results == {}, "\n".join(student.describe_validation(results))
+    results = rules.validate(path, execute=EXECUTE_MASTERS)
+    assert results == {}, "\n".join(rules.describe_validation(results))
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=IDS)
 def test_no_check_passes_on_the_student_version(path, executed):
-    results = student.grade_outputs(executed[path.name], invert=True)
+    results = rules.grade_outputs(executed[path.name], invert=True)
     assert results == {}, (
         "these check cells pass although the answers are stubs (a solution without "
         "markers, or a check that does not test the answer):\n"
-        + "\n".join(student.describe_validation(results)))
+        + "\n".join(rules.describe_validation(results)))
 
 
 def test_course_inside_notebooks_is_refused(tmp_path):
@@ -137,35 +138,36 @@ def executed(released, fixture_release):
         (f"student-{p.name[:2]}", p) for p in sorted(release.glob("*/*.ipynb"))]
     lessons = [(p.name, student_path(released[0], p.name)) for p in LESSONS]
     names, paths = zip(*(fixtures + lessons))
-    return dict(zip(names, student.execute_in_one_kernel(list(paths))))
+    return dict(zip(names, rules.execute_in_one_kernel(list(paths))))
 
 
 def test_good_fixture_passes_both_ways(fixture_release, executed):
     source, release = fixture_release
     master, released_nb = read(source / "90_good.ipynb"), read(student_path(release, "90_good"))
     assert any(c.get("outputs") for c in master.cells if c.cell_type == "code")  # so clearing is tested
-    assert student.student_version_problems(master, released_nb) == []
-    stubbed = [c.source for c in released_nb.cells if student.grade_id(c) == "90-ex1-answer"][0]
+    assert rules.student_version_problems(master, released_nb) == []
+    stubbed = [c.source for c in released_nb.cells if rules.grade_id(c) == "90-ex1-answer"][0]
     assert stubbed.endswith("    # YOUR CODE HERE\n    raise NotImplementedError()")
-    assert "YOUR ANSWER HERE" in [c.source for c in released_nb.cells if student.grade_id(c) == "90-ex2-explain"][0]
-    assert student.validate(source / "90_good.ipynb", execute=False) == {}
-    assert student.grade_outputs(executed["master-90"]) == {}  # re-executed: still passes
-    assert student.grade_outputs(executed["student-90"], invert=True) == {}  # nothing leaked
+    explain = [c.source for c in released_nb.cells if rules.grade_id(c) == "90-ex2-explain"][0]
+    assert "YOUR ANSWER HERE" in explain
+    assert rules.validate(source / "90_good.ipynb", execute=False) == {}
+    assert rules.grade_outputs(executed["master-90"]) == {}  # re-executed: still passes
+    assert rules.grade_outputs(executed["student-90"], invert=True) == {}  # nothing leaked
 
 
 def test_validator_executing_a_student_version_agrees(fixture_release):
     """nbgrader's own executing validator (one kernel per notebook) on one fixture."""
-    results = student.validate(student_path(fixture_release[1], "91_no_markers"), invert=True)
+    results = rules.validate(student_path(fixture_release[1], "91_no_markers"), invert=True)
     assert [c["source"][:40] for c in results["passed"]] == ['expect_close("exercise_weighted_mean([1,']
 
 
 def test_a_failing_stored_check_is_reported(fixture_release, tmp_path):
     nb = read(fixture_release[0] / "90_good.ipynb")
-    check = next(c for c in nb.cells if student.grade_id(c) == "90-ex2-check")
+    check = next(c for c in nb.cells if rules.grade_id(c) == "90-ex2-check")
     check.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="pi_1: expected ...",
                                             traceback=["AssertionError: pi_1: expected ..."])]
     nbformat.write(nb, tmp_path / "90_good.ipynb")
-    results = student.validate(tmp_path / "90_good.ipynb", execute=False)
+    results = rules.validate(tmp_path / "90_good.ipynb", execute=False)
     assert [c["source"] for c in results["failed"]] == [check.source]
 
 
@@ -174,7 +176,7 @@ def test_a_failing_stored_check_is_reported(fixture_release, tmp_path):
     ("92_check_asserts_nothing", 'print("pi_1 checked")'),  # check that tests nothing
 ])
 def test_inverted_validation_catches_checks_that_pass_without_answers(executed, name, passing):
-    results = student.grade_outputs(executed[f"student-{name[:2]}"], invert=True)
+    results = rules.grade_outputs(executed[f"student-{name[:2]}"], invert=True)
     assert [passing in c["source"] for c in results.get("passed", [])] == [True], results
 
 
@@ -185,11 +187,11 @@ def test_leaked_solution_lines_are_caught():
         cell.source = cell.source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", "")
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    problems = student.student_version_problems(master, leaked)
+    problems = rules.student_version_problems(master, leaked)
     assert any("contains the solution line 'return float(np.sum(w * x) / np.sum(w))'" in p for p in problems)
     assert any("HIDDEN TESTS" in p for p in problems)
     assert any("no `raise NotImplementedError()` stub" in p for p in problems)
-    assert any("has stored outputs" in p for p in student.student_version_problems(master, master))
+    assert any("has stored outputs" in p for p in rules.student_version_problems(master, master))
 
 
 def test_failed_build_reports_duplicate_ids_and_changes_nothing(tmp_path):

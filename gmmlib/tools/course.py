@@ -29,10 +29,10 @@ converted, so a failure never leaves a half-built course.
 import argparse
 import contextlib
 import datetime
-import functools
-import gc
 import filecmp
 import fnmatch
+import functools
+import gc
 import io
 import logging
 import os

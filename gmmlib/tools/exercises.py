@@ -195,7 +195,8 @@ def check_cell_problems(cell):
                                 "does not show the received value (use an f-string)")
         elif isinstance(node, ast.Call) and _call_name(node).startswith(("expect_", "assert_")):
             asserts = True
-        elif isinstance(node, ast.Raise) and node.exc is not None and "AssertionError" in ast.unparse(node.exc):
+        elif (isinstance(node, ast.Raise) and node.exc is not None
+              and "AssertionError" in ast.unparse(node.exc)):
             asserts = True
     if not asserts:
         problems.append(f"{gid}: check cell asserts nothing (no gmmlib.checks.expect_*, "

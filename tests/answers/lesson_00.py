@@ -55,7 +55,8 @@ VARIANTS = [
                  "    total += d + sum(1 for i in range(d) for j in range(i, d))\n"
                  "return total"),
     # --- 0.2 n_free_parameters_of(K, d, covariance_type) ------------------------------------
-    Variant("00-ex2-answer", "wrong", "tied counted per component", code=_by_type(tied="K * d * (d + 1) // 2"),
+    Variant("00-ex2-answer", "wrong", "tied counted per component",
+            code=_by_type(tied="K * d * (d + 1) // 2"),
             expect="tied ones share one"),
     Variant("00-ex2-answer", "wrong", "spherical with d variances", code=_by_type(spherical="K * d"),
             expect="has one variance"),
