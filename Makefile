@@ -9,13 +9,13 @@ PY     := $(BIN)/python
 LOCK   := requirements-lock.txt
 PIP    := $(PY) -m pip install --disable-pip-version-check -q -c $(LOCK)
 
-.PHONY: lab test figures student html bench test-latest pins lock venv venv-test clean help
+.PHONY: lab test figures course html bench test-latest pins lock venv venv-test clean help
 
 help:
 	@echo "make lab      set up .venv and open the lessons in JupyterLab (PORT=8888 NO_BROWSER=1 honoured)"
 	@echo "make test     set up .venv with the test extras and run every check"
 	@echo "make figures  regenerate every lecture figure into figures/ (ONLY=name for one)"
-	@echo "make student  write student versions (solutions removed) to build/student/"
+	@echo "make course   build/update the nbgrader course (student versions, gradebook) in build/course/"
 	@echo "make html     render the reading edition (solutions hidden) to build/html/"
 	@echo "make bench    benchmark gmmlib.GaussianMixture against scikit-learn"
 	@echo "make test-latest  run the checks against the newest releases, in .venv-latest (pins unchanged)"
@@ -52,8 +52,8 @@ test: $(BIN)/.test-installed
 figures: $(BIN)/.lab-installed
 	$(PY) -m gmmlib figures $(if $(ONLY),--only $(ONLY))
 
-student: $(BIN)/.test-installed
-	$(PY) -m gmmlib student
+course: $(BIN)/.test-installed
+	$(PY) -m gmmlib course
 
 html: $(BIN)/.test-installed
 	$(PY) -m gmmlib html --hide-solutions

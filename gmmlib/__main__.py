@@ -10,7 +10,7 @@ setup      one-off environment tweaks (font cache, JupyterLab settings)
 lab        open JupyterLab on the course index (PORT, NO_BROWSER honoured)
 test       run every check: unit tests, nbval on every lesson, meta-checks
 figures    regenerate the lecture figures into figures/ (--only NAME)
-student    write student versions of the lessons to build/student/
+course     build/update the nbgrader course (one assignment per lesson) in build/course/
 html       render the reading edition to build/html/
 execute    re-execute notebooks in a fresh kernel, replacing them atomically
 pins       write environment.yml from requirements-lock.txt
@@ -29,7 +29,7 @@ JOBS = {
     "lab": ("gmmlib.tools.lab", "open JupyterLab on the course index"),
     "test": ("gmmlib.tools.test", "run every check (pytest + nbval + meta-checks)"),
     "figures": ("gmmlib.tools.figures", "regenerate the lecture figures into figures/"),
-    "student": ("gmmlib.tools.student", "write student versions to build/student/"),
+    "course": ("gmmlib.tools.course", "build/update the nbgrader course in build/course/"),
     "html": ("gmmlib.tools.html", "render the reading edition to build/html/"),
     "execute": ("gmmlib.tools.execute", "re-execute notebooks in a fresh kernel (atomic)"),
     "pins": ("gmmlib.tools.pins", "write environment.yml from requirements-lock.txt"),

@@ -216,7 +216,8 @@ def test_lesson_page_shows_the_stored_outputs_and_navigation(site, lesson):
         assert f"{LESSONS[i - 1].stem}.html" in page.links
     if i + 1 < len(LESSONS):
         assert f"{LESSONS[i + 1].stem}.html" in page.links
-    assert not re.search(r'(href|src)="[^"]*\.ipynb', raw), f"{lesson.name}: a link still points at a notebook"
+    assert not re.search(r'(href|src)="[^"]*\.ipynb', raw), \
+        f"{lesson.name}: a link still points at a notebook"
 
 
 # --------------------------------------------------------------------------
@@ -313,6 +314,20 @@ def test_hide_solutions_blanks_answers_and_hidden_tests():
     assert answer.outputs == [] and answer.execution_count is None
     assert check.source == "assert f(1) == 42\n"
     assert written.source == "YOUR ANSWER HERE"
+
+
+def test_hidden_solutions_are_the_student_versions_nbgrader_makes(tmp_path):
+    """``--hide-solutions`` cannot drift from the release: same preprocessors, same cells."""
+    pytest.importorskip("nbgrader")
+    from gmmlib.tools import course
+
+    lessons = ["00_course_map", "02_multivariate_normal"]
+    course.build_course(tmp_path / "course", ROOT / "notebooks", lessons=lessons, log=lambda line: None)
+    for name in lessons:
+        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        assert reading.hide_solutions(nb) > 0
+        released = nbformat.read(tmp_path / "course" / "release" / name / f"{name}.ipynb", as_version=4)
+        assert [c.source for c in nb.cells] == [c.source for c in released.cells]
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_reading_edition(tmp_path):

@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
 def test_every_make_target_has_a_python_job():
     makefile = (ROOT / "Makefile").read_text()
-    for job in ("lab", "test", "figures", "student", "html", "bench", "test-latest", "pins", "lock"):
+    for job in ("lab", "test", "figures", "course", "html", "bench", "test-latest", "pins", "lock"):
         assert job in JOBS
         assert f"-m gmmlib {job}" in makefile, f"make {job} should wrap python -m gmmlib {job}"
 

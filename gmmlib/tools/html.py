@@ -27,16 +27,15 @@ in at the end, so an interrupted run never leaves a half-built site.
 
 import argparse
 import html
-import os
 import posixpath
 import re
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from .._io import staged_dir
 from ._paths import course_root
 
 LESSON_PATTERN = "[0-9][0-9]_*.ipynb"
@@ -272,32 +271,25 @@ def copy_mathjax(site):
     config.write_text(MATHJAX_CONFIG, encoding="utf-8")
 
 
-_SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(\n|$)",
-                       re.M | re.S)
-_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*(\n|$)",
-                     re.M | re.S)
-
-
 def hide_solutions(nb):
-    """Blank the exercise answers of ``nb`` in place, as nbgrader's student
-    version does: code between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
-    becomes ``# YOUR CODE HERE`` / ``raise NotImplementedError()`` and the
-    cell's outputs are dropped, a markdown answer becomes ``YOUR ANSWER HERE``,
-    hidden tests are removed. Returns the number of answers hidden."""
+    """Blank the exercise answers of ``nb`` in place with nbgrader's own
+    preprocessors, exactly as the student versions are made
+    (:func:`gmmlib.tools.course.clear_solutions`): code between
+    ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes ``# YOUR CODE HERE``
+    / ``raise NotImplementedError()``, a markdown answer becomes
+    ``YOUR ANSWER HERE``, hidden tests are removed. The answer cells' outputs
+    are dropped; the lesson's other outputs stay. Returns the number of
+    answers hidden."""
+    from .course import clear_solutions
+
+    clear_solutions(nb)
     hidden = 0
     for cell in nb.cells:
-        cell.source = _HIDDEN.sub("", cell.source)
-        if not cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
-            continue
-        hidden += 1
-        if cell.cell_type == "code":
-            cell.source = _SOLUTION.sub(
-                lambda m: f"{m.group(1)}# YOUR CODE HERE\n{m.group(1)}raise NotImplementedError()"
-                          f"{m.group(2)}", cell.source)
-            cell.outputs = []
-            cell.execution_count = None
-        else:
-            cell.source = "YOUR ANSWER HERE"
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            hidden += 1
+            if cell.cell_type == "code":
+                cell.outputs = []
+                cell.execution_count = None
     return hidden
 
 
@@ -430,19 +422,6 @@ def build_site(root, site, log=say, solutions=True):
     return pages
 
 
-def swap_in(new, outdir):
-    """Replace ``outdir`` by the finished folder ``new`` (same parent folder):
-    rename the old site aside, rename the new one in, then delete the old one."""
-    old = None
-    if outdir.exists():
-        old = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.old-"))
-        os.rmdir(old)
-        os.replace(outdir, old)
-    os.replace(new, outdir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def check_outdir(outdir, root):
     """Refuse to replace a folder that is not an earlier reading edition (a
     mistyped ``--outdir .`` must never swap the course checkout away)."""
@@ -464,15 +443,8 @@ def build(outdir, root=None, log=say, solutions=True):
     if not outdir.is_absolute():
         outdir = root / outdir
     check_outdir(outdir, root)
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.tmp-"))
-    try:
-        os.chmod(tmp, 0o755)
+    with staged_dir(outdir) as tmp:
         pages = build_site(root, tmp, log=log, solutions=solutions)
-        swap_in(tmp, outdir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return pages
 
 

@@ -1,156 +1,56 @@
-"""``python -m gmmlib student``: write the student versions of the lessons.
+"""The rules every lesson's exercises follow, and nbgrader's validator both ways.
 
-Every ``notebooks/*.ipynb`` is a master notebook with the solutions in it. The
-student version is made by nbgrader (an instructor extra, ``pip install -e
-".[instructor]"``), run in this process with the settings of
-``nbgrader generate_assignment notebooks --no-db --force`` (same files):
+Used by the tests (``tests/test_exercises.py``, ``tests/test_student_versions.py``,
+``tests/test_answer_catalogue.py``) and by :mod:`gmmlib.tools.course`:
 
-- code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes
-  ``# YOUR CODE HERE`` / ``raise NotImplementedError()``; a markdown answer
-  becomes ``YOUR ANSWER HERE``;
-- ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` sections are removed;
-- outputs and execution counts are cleared, check cells are locked;
-- the other files of ``notebooks/`` are copied along.
+- :func:`exercises` groups a notebook's cells into exercises (answer cells
+  closed by check cells); :func:`exercise_problems` lists what breaks the
+  rules (markers, messages, grade ids, importable solutions, checks that do
+  not check a value);
+- :func:`student_version_problems` compares a student version made by
+  nbgrader with its master (no solution line, no hidden test, no output);
+- :func:`validate`, :func:`execute_in_one_kernel` and :func:`grade_outputs`
+  run nbgrader's ``Validator``: every check must pass on the master and fail
+  on the student version.
 
-The result goes to ``build/student/notebooks/`` (``--outdir`` to change
-``build/student``), never into ``notebooks/``. It is written to a temporary
-folder first and swapped in only when every notebook converted, so a failed run
-leaves the previous build as it was.
-
-``--check`` also runs the exercise rules (see :func:`exercise_problems`) and
-nbgrader's validator both ways: every check cell must pass on the master
-notebook and fail on the student version. ``make test`` runs the same checks
-(``tests/test_exercises.py``, ``tests/test_student_versions.py``).
+The markers (``### BEGIN SOLUTION`` ...) are nbgrader's: :func:`markers`
+reads them from its preprocessors.
 """
 
-import argparse
 import ast
-import os
+import functools
 import re
-import shutil
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-COURSE_ID = "gmm-em"
-#: Files of notebooks/ that students do not need (nbval's test configuration).
-IGNORE = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "nbval_sanitize.cfg", ".*"]
-MARKER_RE = re.compile(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS|MARK SCHEME)")
 #: A lesson has 2-4 exercises; the course map (lesson 00) may have none.
 EXERCISE_RANGE = (2, 4)
 EXERCISE_RANGE_00 = (0, 4)
 
 
-class StudentBuildError(RuntimeError):
-    """nbgrader could not convert a notebook (its error lines are in the message)."""
+@functools.cache
+def markers():
+    """nbgrader's region delimiters: ``{"solution": ("BEGIN SOLUTION", "END SOLUTION"), ...}``."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearSolutions
+
+    from .course import nbgrader_config
+
+    config = nbgrader_config()
+    solutions, hidden, scheme = (ClearSolutions(config=config), ClearHiddenTests(config=config),
+                                 ClearMarkScheme(config=config))
+    return {"solution": (solutions.begin_solution_delimeter, solutions.end_solution_delimeter),
+            "hidden": (hidden.begin_test_delimeter, hidden.end_test_delimeter),
+            "mark scheme": (scheme.begin_mark_scheme_delimeter, scheme.end_mark_scheme_delimeter)}
 
 
-# ---------------------------------------------------------------------------
-# Building the student versions with nbgrader
-# ---------------------------------------------------------------------------
-
-def nbgrader_available():
-    """True if nbgrader (the instructor extra) is importable here."""
-    import importlib.util
-
-    return importlib.util.find_spec("nbgrader") is not None
-
-
-def nbgrader_config(source_dir, release_dir):
-    """nbgrader settings that make ``source_dir`` one assignment, released to ``release_dir``.
-
-    The same as ``nbgrader generate_assignment <name> --no-db --force`` with
-    ``--CourseDirectory.root=<parent of source_dir>`` and
-    ``--CourseDirectory.release_directory=<release_dir>``: the assignment id is
-    the folder's name (``notebooks`` for the course), and the student versions
-    land in ``release_dir/<name>/``.
-    """
-    from traitlets.config import Config
-
-    source_dir = Path(source_dir).resolve()
-    config = Config()
-    config.CourseDirectory.root = str(source_dir.parent)
-    config.CourseDirectory.source_directory = "."
-    config.CourseDirectory.release_directory = str(Path(release_dir).resolve())
-    config.CourseDirectory.course_id = COURSE_ID
-    config.CourseDirectory.assignment_id = source_dir.name
-    config.CourseDirectory.ignore = list(IGNORE)
-    config.GenerateAssignment.no_database = True  # --no-db
-    config.SaveCells.enabled = False  # --no-db
-    config.GenerateAssignment.force = True
-    return config
-
-
-def generate(source_dir, release_dir):
-    """Run nbgrader's ``GenerateAssignment`` on ``source_dir`` (in this process).
-
-    Returns the folder holding the student versions. Raises
-    :class:`StudentBuildError` with nbgrader's error lines if any notebook fails
-    to convert (e.g. ``Duplicate grade id``, a solution region in a cell without
-    solution metadata). In-process, this costs about 0.1 s per notebook once
-    nbgrader is imported (the command line adds about 3 s of start-up).
-    """
-    import io
-    import logging
-
-    if not nbgrader_available():
-        raise StudentBuildError(
-            "nbgrader is not installed in this environment; it is the instructor "
-            "extra: pip install -e \".[instructor]\" (make test installs it)."
-        )
-    from nbgrader.converters import GenerateAssignment
-    from nbgrader.converters.base import NbGraderException
-    from nbgrader.coursedir import CourseDirectory
-
-    source_dir = Path(source_dir).resolve()
-    config = nbgrader_config(source_dir, release_dir)
-    converter = GenerateAssignment(coursedir=CourseDirectory(config=config), config=config)
-    messages = io.StringIO()
-    handler = logging.StreamHandler(messages)
-    handler.setLevel(logging.WARNING)
-    log, propagate = converter.log, converter.log.propagate
-    log.addHandler(handler)
-    log.propagate = False  # nbgrader's tracebacks go into the error message instead
-    try:
-        converter.start()
-    except NbGraderException:
-        lines = [ln.strip() for ln in messages.getvalue().splitlines()
-                 if re.search(r"\w(Error|Exception): ", ln) and not ln.strip().startswith("raise ")]
-        raise StudentBuildError(f"nbgrader generate_assignment failed on {source_dir}:\n"
-                                + "\n".join(lines[-12:])) from None
-    finally:
-        log.removeHandler(handler)
-        log.propagate = propagate
-    return Path(release_dir) / source_dir.name
-
-
-def build(source_dir, outdir):
-    """Write the student versions of ``source_dir`` to ``outdir/<name>/`` atomically.
-
-    nbgrader writes into a temporary folder next to ``outdir``; only when it
-    succeeded is the old ``outdir`` replaced (two renames), so a failed run
-    leaves the previous build untouched. Returns the new ``outdir/<name>``.
-    """
-    source_dir, outdir = Path(source_dir).resolve(), Path(outdir).resolve()
-    if outdir == source_dir or source_dir in outdir.parents or outdir in source_dir.parents:
-        raise SystemExit(f"--outdir {outdir} must not contain or be inside {source_dir}: "
-                         "the master notebooks are never overwritten. Use e.g. build/student.")
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}-new-"))
-    old = None
-    try:
-        generate(source_dir, tmp)
-        if outdir.exists():
-            old = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}-old-"))
-            os.replace(outdir, old / outdir.name)
-        os.replace(tmp, outdir)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    return outdir / source_dir.name
+def marker_in(text, kinds=("solution", "hidden", "mark scheme")):
+    """The first nbgrader delimiter of ``kinds`` found in ``text``, or ``None``."""
+    for kind in kinds:
+        for delimiter in markers()[kind]:
+            if delimiter in text:
+                return delimiter
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -295,7 +195,8 @@ def check_cell_problems(cell):
                                 "does not show the received value (use an f-string)")
         elif isinstance(node, ast.Call) and _call_name(node).startswith(("expect_", "assert_")):
             asserts = True
-        elif isinstance(node, ast.Raise) and node.exc is not None and "AssertionError" in ast.unparse(node.exc):
+        elif (isinstance(node, ast.Raise) and node.exc is not None
+              and "AssertionError" in ast.unparse(node.exc)):
             asserts = True
     if not asserts:
         problems.append(f"{gid}: check cell asserts nothing (no gmmlib.checks.expect_*, "
@@ -361,13 +262,12 @@ def exercise_problems(nb, name, gmmlib_names=None):
             if number and not gid.startswith(number.group(1) + "-"):
                 problems.append(f"{gid}: grade id should start with the lesson number "
                                 f"'{number.group(1)}-' (ids are unique across the course)")
-        if MARKER_RE.search(cell.source):
-            if "SOLUTION" in cell.source and not meta.get("solution"):
-                problems.append(f"cell {cell.source[:40]!r}...: solution markers in a cell "
-                                "without nbgrader solution metadata")
-            if "HIDDEN TESTS" in cell.source and not is_check(cell):
-                problems.append(f"{meta.get('grade_id', 'cell')}: hidden-test markers outside a check cell")
-        if is_answer(cell) and "BEGIN SOLUTION" not in cell.source:
+        if marker_in(cell.source, ("solution",)) and not meta.get("solution"):
+            problems.append(f"cell {cell.source[:40]!r}...: solution markers in a cell "
+                            "without nbgrader solution metadata")
+        if marker_in(cell.source, ("hidden",)) and not is_check(cell):
+            problems.append(f"{meta.get('grade_id', 'cell')}: hidden-test markers outside a check cell")
+        if is_answer(cell) and markers()["solution"][0] not in cell.source:
             problems.append(f"{grade_id(cell)}: answer cell without ### BEGIN SOLUTION / "
                             "### END SOLUTION (nbgrader would blank the whole cell)")
         if is_check(cell):
@@ -398,6 +298,61 @@ def exercise_problems(nb, name, gmmlib_names=None):
     return problems
 
 
+#: Calls in a visible check that compare the answer's value (not only its shape or type).
+VALUE_CHECKS = {"expect_digest": None, "expect_close": 2, "expect_equal": 2,
+                "assert_allclose": 1, "assert_array_equal": 1, "assert_equal": 1,
+                "assert_array_almost_equal": 1, "assert_almost_equal": 1}
+#: Literal expected values that give nothing away (a property: zero, one, true).
+HARMLESS_LITERALS = (0, 1, True, False, None)
+
+
+def _literal(node):
+    """True if ``node`` is a number or string written out (or a list/tuple of them)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+        node = node.operand
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) or node.value not in HARMLESS_LITERALS
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return any(_literal(element) for element in node.elts)
+    return False
+
+
+def value_check_problems(master_nb, student_nb=None):
+    """The stricter rules of a converted lesson (see docs/instructors.md, "Writing an exercise").
+
+    In the **student version** (what students can read and run) every
+    exercise's checks must compare the answer's *value* (``expect_digest``,
+    ``expect_close``, ``expect_equal``, ``np.testing.assert_*``), not only its
+    shape, type or authorship; and no visible check may write the expected
+    value out as a literal (students would copy it): use ``expect_digest``,
+    a property, or an independent route instead.
+    """
+    if student_nb is None:
+        student_nb = student_version(master_nb)
+    found, _ = exercises(student_nb)
+    problems = []
+    for exercise in found:
+        calls = []
+        for cell in exercise.checks:
+            try:
+                tree = _parse(cell.source)
+            except SyntaxError:
+                continue
+            calls += [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+                      and _call_name(node) in VALUE_CHECKS]
+        if not calls:
+            problems.append(f"{exercise.name}: the visible check does not check the answer's value "
+                            "(only its shape, type or authorship), so a wrong answer passes in the "
+                            "student's copy; add gmmlib.checks.expect_digest or a property check")
+        for call in calls:
+            position = VALUE_CHECKS[_call_name(call)]
+            if position is not None and len(call.args) > position and _literal(call.args[position]):
+                problems.append(f"{exercise.name}: the visible check writes the expected value "
+                                f"{ast.unparse(call.args[position])} out (students can copy it); "
+                                "compare with gmmlib.checks.expect_digest instead")
+    return problems
+
+
 def course_problems(notebooks):
     """Grade ids must be unique across the course. ``notebooks``: {name: nb}."""
     owners, problems = {}, []
@@ -416,45 +371,57 @@ def course_problems(notebooks):
 # Comparing a student version with its master notebook
 # ---------------------------------------------------------------------------
 
-_REGION = re.compile(r"^\s*#*\s*BEGIN (SOLUTION|HIDDEN TESTS)\s*$(.*?)^\s*#*\s*END \1\s*$",
-                     re.MULTILINE | re.DOTALL)
-
-
 def _stripped_lines(text):
     return {ln.strip() for ln in text.splitlines() if ln.strip()}
 
 
-def solution_lines(nb, min_length=12):
-    """The master notebook's non-trivial solution and hidden-test lines.
+def student_version(master_nb):
+    """The student version of ``master_nb`` as nbgrader's preprocessors make it
+    (solutions, hidden tests and mark schemes cleared; outputs kept)."""
+    import copy
 
-    Lines inside ``BEGIN/END SOLUTION`` and ``BEGIN/END HIDDEN TESTS`` regions
-    (the whole cell for a solution cell without markers), at least
-    ``min_length`` characters long, not comments, and not also found in the
-    notebook outside those regions (a line the lesson shows anyway is no secret).
+    from .course import clear_solutions
+
+    return clear_solutions(copy.deepcopy(master_nb))
+
+
+def solution_lines(master_nb, student_nb=None, min_length=12):
+    """The master's non-trivial lines that the student version must not contain.
+
+    Lines of the master's answer and check cells that nbgrader removes from
+    them (solutions, hidden tests), at least ``min_length`` characters long,
+    not comments, and not found anywhere in the student version (a line the
+    lesson shows anyway is no secret). ``student_nb`` defaults to
+    :func:`student_version` of the master.
     """
-    secret, public = set(), set()
-    for cell in nb.cells:
-        regions = [m.group(2) for m in _REGION.finditer(cell.source)]
-        if nbgrader_meta(cell).get("solution") and not regions:
-            secret |= _stripped_lines(cell.source)  # nbgrader blanks the whole cell
-            continue
-        for region in regions:
-            secret |= _stripped_lines(region)
-        public |= _stripped_lines(_REGION.sub("", cell.source))
+    if student_nb is None:
+        student_nb = student_version(master_nb)
+    public, by_id = set(), {}
+    for cell in student_nb.cells:
+        public |= _stripped_lines(cell.source)
+        if nbgrader_meta(cell).get("grade_id"):
+            by_id[grade_id(cell)] = _stripped_lines(cell.source)
+    secret = set()
+    for cell in master_nb.cells:
+        gid = nbgrader_meta(cell).get("grade_id")
+        if gid and (is_answer(cell) or is_written_answer(cell) or is_check(cell)):
+            secret |= _stripped_lines(cell.source) - by_id.get(gid, set())
+    delimiters = [d for pair in markers().values() for d in pair]
     return {ln for ln in secret - public
-            if len(ln) >= min_length and not ln.startswith("#")}
+            if len(ln) >= min_length and not ln.startswith("#")
+            and not any(d in ln for d in delimiters)}
 
 
 def student_version_problems(master_nb, student_nb):
     """What a student version must not contain; returns a list of problems."""
     problems = []
-    secret = solution_lines(master_nb)
+    secret = solution_lines(master_nb)  # what nbgrader removes, whatever this copy holds
     answers = {grade_id(c): c for c in master_nb.cells if is_answer(c)}
     for index, cell in enumerate(student_nb.cells):
         where = nbgrader_meta(cell).get("grade_id") or f"cell {index}"
-        marker = MARKER_RE.search(cell.source)
+        marker = marker_in(cell.source)
         if marker:
-            problems.append(f"{where}: still contains the marker {marker.group(0)!r}")
+            problems.append(f"{where}: still contains the marker {marker!r}")
         for line in sorted(_stripped_lines(cell.source) & secret):
             problems.append(f"{where}: contains the solution line {line!r}")
         if cell.cell_type == "code":
@@ -473,12 +440,13 @@ def student_version_problems(master_nb, student_nb):
 # nbgrader's validator, both ways
 # ---------------------------------------------------------------------------
 
-def validate(path, invert=False, execute=True, timeout=120):
+def validate(path, invert=False, execute=True):
     """Run nbgrader's ``Validator`` on ``path``; return its results.
 
     ``{}`` means: every check cell passed (``invert=False``) or every check cell
     failed (``invert=True``). Use this, not ``nbgrader validate``, whose exit
-    status is 0 even when a check fails.
+    status is 0 even when a check fails. The settings (timeout, message width)
+    are the course's (:func:`gmmlib.tools.course.configure`).
 
     ``execute=False`` grades the outputs stored in the notebook instead of
     re-executing it (nbgrader's grading rules, without its ``ClearOutput`` and
@@ -488,13 +456,11 @@ def validate(path, invert=False, execute=True, timeout=120):
     """
     from nbgrader.preprocessors import CheckCellMetadata
     from nbgrader.validator import Validator
-    from traitlets.config import Config
 
-    config = Config()
-    config.Execute.timeout = timeout
-    config.Execute.record_timing = False
+    from .course import nbgrader_config
+
     kwargs = {} if execute else {"preprocessors": [CheckCellMetadata]}
-    return Validator(config=config, invert=invert, **kwargs).validate(str(path))
+    return Validator(config=nbgrader_config(), invert=invert, **kwargs).validate(str(path))
 
 
 def display_only(cell):
@@ -573,73 +539,3 @@ def describe_validation(results):
             error = cell.get("raw_error", "").strip().splitlines()[-1:] if cell.get("raw_error") else []
             lines.append(f"{kind}: {first[0] if first else ''!s} {' '.join(error)}".strip())
     return lines
-
-
-# ---------------------------------------------------------------------------
-# The job
-# ---------------------------------------------------------------------------
-
-def _summary(master_nb, student_nb):
-    found, _ = exercises(master_nb)
-    hidden = sum(c.source.count("BEGIN HIDDEN TESTS") for c in master_nb.cells)
-    written = sum(1 for c in master_nb.cells if is_written_answer(c))
-    points = sum(float(nbgrader_meta(c).get("points", 0)) for c in student_nb.cells
-                 if nbgrader_meta(c).get("grade"))
-    return (f"{len(found)} exercise(s), {sum(len(e.answers) for e in found)} answer cell(s) "
-            f"stubbed, {written} written answer(s), {hidden} hidden test(s) removed, "
-            f"{points:g} point(s)")
-
-
-def main(argv=None):
-    from ._paths import course_root
-
-    parser = argparse.ArgumentParser(prog="python -m gmmlib student", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--outdir", type=Path, default=None,
-                        help="where to write (default build/student; notebooks go to OUTDIR/notebooks/)")
-    parser.add_argument("--source", type=Path, default=None,
-                        help="folder of master notebooks (default notebooks/)")
-    parser.add_argument("--check", action="store_true",
-                        help="also check the exercise rules and run nbgrader's validator both ways")
-    args = parser.parse_args(argv)
-    import nbformat
-
-    root = course_root()
-    source = (args.source or root / "notebooks").resolve()
-    outdir = (args.outdir or root / "build" / "student").resolve()
-    if not any(source.glob("*.ipynb")):
-        print(f"no notebooks in {source}", file=sys.stderr)
-        return 1
-    try:
-        released = build(source, outdir)
-    except StudentBuildError as exc:
-        print(f"FAILED: {exc}", file=sys.stderr)
-        print(f"       {outdir} was left unchanged.", file=sys.stderr)
-        return 1
-    status = 0
-    names = gmmlib_attribute_names() if args.check else None
-    masters = {}
-    paths = sorted(released.glob("*.ipynb"))
-    if args.check:
-        print(f"executing {len(paths)} master and {len(paths)} student notebooks ...", flush=True)
-        ran = execute_in_one_kernel([source / p.name for p in paths] + paths)
-        ran_master, ran_student = ran[:len(paths)], ran[len(paths):]
-    for index, path in enumerate(paths):
-        name = path.name
-        master = masters[name] = nbformat.read(source / name, as_version=4)
-        student = nbformat.read(path, as_version=4)
-        shown = path.relative_to(Path.cwd()) if Path.cwd() in path.parents else path
-        print(f"{shown}: {_summary(master, student)}", flush=True)
-        if args.check:
-            problems = student_version_problems(master, student) + exercise_problems(master, name, names)
-            problems += [f"master: {ln}" for ln in describe_validation(grade_outputs(ran_master[index]))]
-            problems += [f"student: {ln}" for ln in
-                         describe_validation(grade_outputs(ran_student[index], invert=True))]
-            for problem in problems:
-                print(f"    PROBLEM {problem}")
-            status |= bool(problems)
-    if args.check:
-        for problem in course_problems(masters):
-            print(f"PROBLEM {problem}")
-            status = 1
-    return 1 if status else 0
