@@ -21,6 +21,8 @@ __all__ = [
     "seed_em",
     "seed_noisy_people",
     "seed_noisy_em",
+    "COLLAPSE_START",
+    "seed_noisy_collapse",
     "WHY_EM_START",
     "LOWER_BOUND_STEP",
     "KMEANS_LIMIT_MEANS",
@@ -78,6 +80,46 @@ def seed_noisy_em():
     """EM on :func:`seed_noisy_people` from the seed's start, ``reg_covar = 0``."""
     return em(seed_noisy_people(), datasets.seed_initial_params(), reg_covar=0.0,
               **SEED_EM_SETTINGS)
+
+
+#: Lesson 5's start from which EM on :func:`seed_noisy_people` is drawn into
+#: the singularity: two nearly equal means between the groups.
+COLLAPSE_START = {"weights": (0.5, 0.5), "means": ((175.0, 70.0), (176.0, 71.0)), "variance": 50.0}
+
+
+def seed_noisy_collapse(max_iter=40):
+    """EM (``reg_covar = 0``) on :func:`seed_noisy_people` from :data:`COLLAPSE_START`, until it fails.
+
+    From this start the log-likelihood creeps up for about ten iterations (a
+    plateau where a stopping rule with ``tol = 1e-3`` would already stop), then
+    one component's covariance shrinks onto two of the six people and becomes
+    singular: the next E-step raises ``ValueError`` (lesson 5).
+
+    Returns
+    -------
+    dict
+        ``log_likelihoods`` (list, after each completed iteration, starting
+        with the start's), ``determinants`` (list of arrays of shape (K,)),
+        ``nk`` (list of the effective counts of each iteration's E-step) and
+        ``error`` (the message of the ``ValueError``, or None if none occurred
+        within ``max_iter`` iterations).
+    """
+    X = seed_noisy_people()
+    s = COLLAPSE_START
+    params = GMMParams(list(s["weights"]), [list(m) for m in s["means"]],
+                       [s["variance"] * np.eye(2)] * len(s["weights"]))
+    out = {"log_likelihoods": [log_likelihood(X, params)], "determinants": [], "nk": [], "error": None}
+    for _ in range(max_iter):
+        try:
+            resp = e_step(X, params)
+            params = m_step(X, resp)
+            out["log_likelihoods"].append(log_likelihood(X, params))
+        except ValueError as exc:
+            out["error"] = str(exc)
+            break
+        out["nk"].append(resp.sum(axis=0))
+        out["determinants"].append(np.linalg.det(params.covariances))
+    return out
 
 
 # ---------------------------------------------------------------------------
