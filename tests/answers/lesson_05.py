@@ -107,7 +107,7 @@ VARIANTS = [
             expect="means stopped changing"),
     Variant("05-ex2-answer", "wrong", "log p(X | theta0) left out", code=_loop(first="[]",
             rule="len(lls) > 1 and lls[-1] - lls[-2] < tol"),
-            expect="first value must be log p\\(X \\| theta\\^\\(0\\)\\)"),
+            expect="the first value, log p\\(X \\| theta\\^\\(0\\)\\): expected"),
     Variant("05-ex2-answer", "wrong", "log-likelihood of the old parameters", code=_loop(keep="old"),
             expect="new parameters"),
     Variant("05-ex2-answer", "wrong", "relative change",
