@@ -85,14 +85,16 @@ VARIANTS = [
             expect="scipy.stats"),
     Variant("05-ex1-answer", "correct", "loop over the components, max shift by hand",
             code="K = len(weights)\n"
-                 "log_joint = np.column_stack([np.log(weights[c]) - 0.5 * np.log(2 * np.pi * variances[c])\n"
-                 "                             - (x - means[c]) ** 2 / (2 * variances[c]) for c in range(K)])\n"
+                 "log_joint = np.column_stack([\n"
+                 "    np.log(weights[c]) - 0.5 * np.log(2 * np.pi * variances[c])\n"
+                 "    - (x - means[c]) ** 2 / (2 * variances[c]) for c in range(K)])\n"
                  "shift = log_joint.max(axis=1, keepdims=True)\n"
                  "resp = np.exp(log_joint - shift)\n"
                  "resp /= resp.sum(axis=1, keepdims=True)\n"
                  "nk = resp.sum(axis=0)\n"
                  "new_means = np.array([resp[:, c] @ x / nk[c] for c in range(K)])\n"
-                 "new_variances = np.array([resp[:, c] @ (x - new_means[c]) ** 2 / nk[c] for c in range(K)])\n"
+                 "new_variances = np.array([resp[:, c] @ (x - new_means[c]) ** 2 / nk[c]\n"
+                 "                          for c in range(K)])\n"
                  "return nk / nk.sum(), new_means, new_variances"),
     Variant("05-ex1-answer", "correct", "scipy.special.logsumexp", code=_step()),
     Variant("05-ex1-answer", "correct", "variance as E[x^2] - mean^2",
@@ -100,7 +102,8 @@ VARIANTS = [
                 "new_variances = np.sum(resp * (x[:, None] - new_means) ** 2, axis=0) / nk",
                 "new_variances = resp.T @ x**2 / nk - new_means**2")),
     # --- 5.2 em_until(X, params, tol, max_iter=100) --------------------------------------------
-    Variant("05-ex2-answer", "wrong", "change with the wrong sign", code=_loop(rule="lls[-2] - lls[-1] < tol"),
+    Variant("05-ex2-answer", "wrong", "change with the wrong sign",
+            code=_loop(rule="lls[-2] - lls[-1] < tol"),
             expect="rises, so lls\\[-1\\] - lls\\[-2\\] is positive"),
     Variant("05-ex2-answer", "wrong", "parameters instead of the log-likelihood",
             code=_loop(rule="np.max(np.abs(params.means - old.means)) < tol"),

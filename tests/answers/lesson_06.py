@@ -53,7 +53,8 @@ VARIANTS = [
     Variant("06-ex1-answer", "wrong", "gap with the wrong sign",
             code=_bound(kl="q_term + entropy - gmmlib.log_likelihood(X, params)"), expect="negative"),
     Variant("06-ex1-answer", "copy", "gmmlib.elbo",
-            code="return gmmlib.elbo.elbo(X, q, params), gmmlib.elbo.kl_divergence(q, gmmlib.e_step(X, params))",
+            code="return (gmmlib.elbo.elbo(X, q, params),\n"
+                 "        gmmlib.elbo.kl_divergence(q, gmmlib.e_step(X, params)))",
             expect="uses gmmlib.elbo"),
     Variant("06-ex1-answer", "copy", "the library's KL imported under another name in a cell before",
             before="from gmmlib.elbo import kl_divergence as divergence",
@@ -94,20 +95,24 @@ VARIANTS = [
                  "lagrangian = objective + lam * (1 - q1 - q2 - q3)\n"
                  "sol = sp.solve([sp.diff(lagrangian, v) for v in (q1, q2, q3, lam)], [q1, q2, q3, lam],\n"
                  "               dict=True)[0]\n"
-                 "return [sol[q1], sol[q2], sol[q3]], sp.simplify(sp.expand_log(objective.subs(sol), force=True))"),
+                 "value = sp.simplify(sp.expand_log(objective.subs(sol), force=True))\n"
+                 "return [sol[q1], sol[q2], sol[q3]], value"),
     Variant("06-ex2-answer", "correct", "the posterior written down, checked by the derivative",
             code="total = a + b + c\n"
                  "q_star = [a / total, b / total, c / total]\n"
                  "return q_star, sum(s * sp.log(v / s) for s, v in zip(q_star, (a, b, c)))"),
     # --- 6.3 sigma_at(p) -------------------------------------------------------------------------------
-    Variant("06-ex3-answer", "wrong", "sigma squared", code=_sigma(result="gap / (2 * np.log(p / (1 - p)))"),
+    Variant("06-ex3-answer", "wrong", "sigma squared",
+            code=_sigma(result="gap / (2 * np.log(p / (1 - p)))"),
             expect="sigma\\^2"),
-    Variant("06-ex3-answer", "wrong", "factor 2 forgotten", code=_sigma(result="np.sqrt(gap / np.log(p / (1 - p)))"),
+    Variant("06-ex3-answer", "wrong", "factor 2 forgotten",
+            code=_sigma(result="np.sqrt(gap / np.log(p / (1 - p)))"),
             expect="2 sigma\\^2"),
     Variant("06-ex3-answer", "wrong", "distances not squared",
             code=_sigma(gap="np.linalg.norm(x_C - means[1]) - np.linalg.norm(x_C - means[0])"),
             expect="squared distances"),
-    Variant("06-ex3-answer", "wrong", "log base 10", code=_sigma(result="np.sqrt(gap / (2 * np.log10(p / (1 - p))))"),
+    Variant("06-ex3-answer", "wrong", "log base 10",
+            code=_sigma(result="np.sqrt(gap / (2 * np.log10(p / (1 - p))))"),
             expect="natural logarithm"),
     Variant("06-ex3-answer", "wrong", "person B instead of C", code=_sigma(person="1"), expect="row 2"),
     Variant("06-ex3-answer", "copy", "the number typed in", code="return 4.705427", caught="hidden",
