@@ -62,6 +62,8 @@ __all__ = [
     "plot_kmeans_vs_gmm",
     "plot_density_uncertainty",
     "plot_samples",
+    "plot_lower_bound",
+    "plot_responsibility_hardening",
 ]
 
 #: The Okabe-Ito palette (Okabe & Ito, "Color Universal Design", 2008):
@@ -1065,4 +1067,143 @@ def plot_samples(X, samples, *, feature_names=FAITHFUL_FEATURES, data_label="dat
                linewidth=1.2, label=f"{sample_label} ({len(samples)})", zorder=3)
     _label_axes(ax, feature_names)
     ax.legend(loc="upper left")
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Lesson 6: why EM works (the lower bound, k-means as a limit)
+# ---------------------------------------------------------------------------
+
+
+@_styled
+def plot_lower_bound(alphas, log_p, bound_old, bound_new, *, old_label=r"$\theta^{(t)}$",
+                     new_label=r"$\theta^{(t+1)}$"):
+    r"""The log-likelihood and two EM lower bounds along one EM step (Bishop, PRML fig. 9.14).
+
+    On a line :math:`\theta(\alpha)` through the old parameters
+    (:math:`\alpha = 0`) and the M-step's new ones (:math:`\alpha = 1`):
+    :math:`\log p(X \mid \theta(\alpha))` (solid), the bound
+    :math:`\mathcal{L}(q^{(t)}, \theta(\alpha))` of the E-step at
+    :math:`\theta^{(t)}` (dashed), which touches it at :math:`\alpha = 0` and
+    peaks at :math:`\alpha = 1`, and the next E-step's bound
+    :math:`\mathcal{L}(q^{(t+1)}, \theta(\alpha))` (dash-dotted), touching at
+    :math:`\alpha = 1`. The gain of the step is split into the rise of the
+    bound (M-step) and the gap KL that the next E-step closes.
+
+    Parameters
+    ----------
+    alphas : array-like of shape (m,)
+        Must contain 0 and 1.
+    log_p, bound_old, bound_new : array-like of shape (m,)
+    old_label, new_label : str
+        Tick labels at 0 and 1.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    alphas = np.asarray(alphas, dtype=float)
+    curves = [np.asarray(v, dtype=float) for v in (log_p, bound_old, bound_new)]
+    if any(c.shape != alphas.shape for c in curves):
+        raise ValueError(f"log_p, bound_old and bound_new must have the shape of alphas, "
+                         f"{alphas.shape}; received {[c.shape for c in curves]}.")
+    at = {}
+    for a in (0.0, 1.0):
+        hits = np.flatnonzero(np.isclose(alphas, a))
+        if hits.size == 0:
+            raise ValueError(f"alphas must contain {a:g} (the old and the new parameters); "
+                             f"received {alphas.min():g}..{alphas.max():g} without it.")
+        at[a] = hits[0]
+    log_p, bound_old, bound_new = curves
+    fig, ax = plt.subplots(figsize=SIZE_ONE)
+    ax.plot(alphas, log_p, color=OKABE_ITO["black"], linestyle="-",
+            label=r"$\log p(X \mid \theta)$")
+    ax.plot(alphas, bound_old, color=PALETTE[0], linestyle="--",
+            label=r"$\mathcal{L}(q^{(t)}, \theta)$: bound after the E-step at " + old_label)
+    ax.plot(alphas, bound_new, color=PALETTE[1], linestyle="-.",
+            label=r"$\mathcal{L}(q^{(t+1)}, \theta)$: next E-step's bound")
+    i0, i1 = at[0.0], at[1.0]
+    ax.plot([0], [log_p[i0]], "o", color=PALETTE[0], markersize=8, zorder=4)
+    ax.plot([1], [bound_old[i1]], "s", color=PALETTE[0], markersize=8, zorder=4)
+    ax.plot([1], [log_p[i1]], "o", color=PALETTE[1], markersize=8, zorder=4)
+    ax.annotate("", xy=(1, log_p[i1]), xytext=(1, bound_old[i1]),
+                arrowprops=dict(arrowstyle="->", color=DATA_COLOR, lw=1.5))
+    ax.annotate("M-step: maximum\nof the dashed bound", (1, bound_old[i1]), xytext=(0, -14),
+                textcoords="offset points", ha="center", va="top", fontsize=11)
+    ax.annotate("E-step: bound\ntouches log p", (0, log_p[i0]), xytext=(-12, 40),
+                textcoords="offset points", ha="right", va="bottom", fontsize=11,
+                arrowprops=dict(arrowstyle="-", color=DATA_COLOR, lw=1))
+    ax.annotate(f"gap (KL) {log_p[i1] - bound_old[i1]:.2f}", (1, (log_p[i1] + bound_old[i1]) / 2),
+                xytext=(8, 0), textcoords="offset points", ha="left", va="center", fontsize=11)
+    for a in (0.0, 1.0):
+        ax.axvline(a, color="#999999", linestyle=":", linewidth=1.2, zorder=1)
+    ax.set_xticks([0, 1])
+    ax.set_xticklabels([old_label, new_label])
+    ax.set_xlabel(r"parameters on the line $\theta(\alpha) = (1-\alpha)\,\theta^{(t)} "
+                  r"+ \alpha\,\theta^{(t+1)}$")
+    ax.set_ylabel("log-likelihood and lower bounds")
+    ax.legend(loc="lower center", fontsize=10)
+    return fig
+
+
+@_styled
+def plot_responsibility_hardening(sigmas, resp, nearest, *, labels=None, component=0,
+                                  component_names=None):
+    r"""Responsibilities of each sample as the shared round covariance :math:`\sigma^2 I` shrinks.
+
+    One line per sample: its responsibility :math:`r_{ic}` for ``component``
+    against :math:`\sigma` (log scale, decreasing to the right). As
+    :math:`\sigma \to 0` every line ends at 0 or 1, the k-means assignment to
+    the nearest mean; lines are coloured by that assignment.
+
+    Parameters
+    ----------
+    sigmas : array-like of shape (m,)
+    resp : array-like of shape (m, n, K)
+        Responsibilities at each :math:`\sigma`.
+    nearest : array-like of int, shape (n,)
+        Index of each sample's nearest mean (the k-means assignment).
+    labels : sequence of str, optional
+        Sample names, written at the left end of each line.
+    component : int
+        The column of ``resp`` that is drawn.
+    component_names : sequence of str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    sigmas = np.asarray(sigmas, dtype=float)
+    resp = np.asarray(resp, dtype=float)
+    nearest = np.asarray(nearest)
+    if resp.ndim != 3 or resp.shape[0] != sigmas.size or resp.shape[1] != nearest.size:
+        raise ValueError(f"resp must have shape (len(sigmas), n, K) = ({sigmas.size}, "
+                         f"{nearest.size}, K); received {resp.shape}.")
+    K = resp.shape[2]
+    names = _default_names(component_names, K)
+    fig, ax = plt.subplots(figsize=SIZE_ONE)
+    for i in range(resp.shape[1]):
+        colour, marker = component_style(int(nearest[i]))
+        ax.plot(sigmas, resp[:, i, component], color=colour, marker=marker, markersize=5,
+                linestyle=LINESTYLES[i % len(LINESTYLES)], linewidth=1.8)
+    if labels is not None:  # at the sigma where the lines of a group are furthest apart
+        def closest_pair(values):
+            gaps = [np.min(np.diff(np.sort(values[nearest == c]))) for c in range(K)
+                    if np.sum(nearest == c) > 1]
+            return min(gaps, default=0.0)
+
+        j = int(np.argmax([closest_pair(r[:, component]) for r in resp]))
+        for i in range(resp.shape[1]):
+            ax.annotate(labels[i], (sigmas[j], resp[j, i, component]), xytext=(6, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=11,
+                        color=component_style(int(nearest[i]))[0], fontweight="bold")
+    ax.set_xscale("log")
+    ax.invert_xaxis()
+    ax.set_xlim(sigmas.max() * 1.1, sigmas.min() / 1.1)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlabel(r"shared standard deviation $\sigma$ (covariance $\sigma^2 I$), shrinking $\rightarrow$")
+    ax.set_ylabel(f"responsibility of {names[component]}")
+    handles = [Line2D([], [], color=component_style(c)[0], marker=component_style(c)[1],
+                      label=f"nearest mean: {names[c]}") for c in range(K)]
+    ax.legend(handles=handles, loc="center right", title="k-means assignment")
     return fig

@@ -63,6 +63,8 @@ __all__ = [
     "weighted_scatter",
     "mixture_1d",
     "elbo_identity",
+    "elbo_terms",
+    "elbo_identity_general",
 ]
 
 x_h, x_w, mu_h, mu_w = sp.symbols("x_h x_w mu_h mu_w", real=True)
@@ -918,3 +920,90 @@ def elbo_identity(n_points=3):
     m = mixture_1d(n_points)
     residual = sp.expand_log(m["elbo"] + m["kl"] - m["log_p"], force=True)
     return sp.simplify(sp.expand(residual.subs(m["normalise_q"])))
+
+
+# ---------------------------------------------------------------------------
+# Lesson 6: the ELBO identity for any mixture, with named densities
+# ---------------------------------------------------------------------------
+
+
+def elbo_terms(n_components, n_points=1):
+    r"""The ELBO, the KL divergence and :math:`\log p` of any mixture, with named symbols.
+
+    Sample :math:`i` and component :math:`c` have the joint probability
+    :math:`p(x_i, z_i = c \mid \theta) = \pi_c N_{ic}`, where :math:`N_{ic} > 0`
+    is a *symbol* standing for the component density at :math:`x_i` (any
+    family: Gaussian, 1-D or d-D, or not Gaussian at all), and every sample has
+    a free distribution :math:`q_{i1}, \dots, q_{iK} > 0` over the components:
+
+    .. math::
+
+        \mathcal{L} = \sum_{i}\sum_{c} q_{ic} \log\frac{\pi_c N_{ic}}{q_{ic}}, \qquad
+        \mathrm{KL} = \sum_{i}\sum_{c} q_{ic} \log\frac{q_{ic}}{p(z_i = c \mid x_i)}, \qquad
+        p(z_i = c \mid x_i) = \frac{\pi_c N_{ic}}{\sum_j \pi_j N_{ij}} .
+
+    Short to display (the structure :math:`\sum q \log(p/q)` stays visible),
+    and general: :func:`elbo_identity_general` proves the identity with it for
+    every positive :math:`N_{ic}`, hence for every density family.
+
+    Parameters
+    ----------
+    n_components : int
+        :math:`K \ge 1`.
+    n_points : int, default 1
+        :math:`n \ge 1`.
+
+    Returns
+    -------
+    dict
+        ``pi`` (K symbols), ``N`` and ``q`` ((n, K) matrices of symbols),
+        ``joint`` and ``posterior`` ((n, K) matrices), the scalars ``log_p``,
+        ``q_function``, ``entropy``, ``elbo``, ``kl``, and ``normalise_q``,
+        the substitution :math:`q_{iK} = 1 - \sum_{c<K} q_{ic}`.
+
+    Examples
+    --------
+    >>> t = elbo_terms(2)
+    >>> t["elbo"]
+    q_11*log(N_11*pi_1/q_11) + q_12*log(N_12*pi_2/q_12)
+    """
+    for name, value in (("n_components", n_components), ("n_points", n_points)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer; received {value!r}. "
+                             f"Pass e.g. {name}=2.")
+    shape = (n_points, n_components)
+    pi = sp.symbols(f"pi_1:{n_components + 1}", positive=True)
+    N = sp.Matrix(*shape, lambda i, c: sp.Symbol(f"N_{i + 1}{c + 1}", positive=True))
+    q = sp.Matrix(*shape, lambda i, c: sp.Symbol(f"q_{i + 1}{c + 1}", positive=True))
+    joint = sp.Matrix(*shape, lambda i, c: pi[c] * N[i, c])
+    evidence = [sp.Add(*joint[i, :]) for i in range(n_points)]
+    posterior = sp.Matrix(*shape, lambda i, c: joint[i, c] / evidence[i])
+    cells = [(i, c) for i in range(n_points) for c in range(n_components)]
+    return {
+        "pi": pi, "N": N, "q": q, "joint": joint, "posterior": posterior,
+        "log_p": sp.Add(*[sp.log(e) for e in evidence]),
+        "q_function": sp.Add(*[q[i, c] * sp.log(joint[i, c]) for i, c in cells]),
+        "entropy": -sp.Add(*[q[i, c] * sp.log(q[i, c]) for i, c in cells]),
+        "elbo": sp.Add(*[q[i, c] * sp.log(joint[i, c] / q[i, c]) for i, c in cells]),
+        "kl": sp.Add(*[q[i, c] * sp.log(q[i, c] / posterior[i, c]) for i, c in cells]),
+        "normalise_q": {q[i, -1]: 1 - sp.Add(*q[i, :-1]) for i in range(n_points)},
+    }
+
+
+def elbo_identity_general(n_components, n_points=1):
+    r"""The exact residual :math:`\mathcal{L} + \mathrm{KL} - \log p` of :func:`elbo_terms`.
+
+    Every logarithm is split (``expand_log(..., force=True)``, valid because
+    every symbol is positive), the constraint :math:`\sum_c q_{ic} = 1` is
+    imposed by :math:`q_{iK} = 1 - \sum_{c<K} q_{ic}`, and the result is
+    expanded. It is ``0`` for every :math:`K` and :math:`n` tried: the
+    identity :math:`\log p(X \mid \theta) = \mathcal{L}(q, \theta) +
+    \mathrm{KL}(q \,\|\, p(Z \mid X, \theta))` holds for every distribution
+    :math:`q`, every weights and every (positive) component densities.
+
+    >>> elbo_identity_general(4, n_points=2)
+    0
+    """
+    t = elbo_terms(n_components, n_points)
+    residual = sp.expand_log(t["elbo"] + t["kl"] - t["log_p"], force=True)
+    return sp.expand(residual.subs(t["normalise_q"]))

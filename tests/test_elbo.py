@@ -195,3 +195,106 @@ def test_numeric_and_symbolic_q_function_take_the_same_arguments():
                          [rational(m) for m in params.means],
                          [rational(c) for c in params.covariances])
     np.testing.assert_allclose(E.q_function(X, q, params), float(exact.evalf(30)), rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# Lesson 6: the identity for any mixture (symbolic.elbo_terms), the lower bound
+# along one EM step and the k-means limit (examples.seed)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("K, n", [(2, 1), (3, 1), (5, 1), (2, 2), (4, 2)])
+def test_general_identity_is_exactly_zero(K, n):
+    assert S.elbo_identity_general(K, n_points=n) == 0
+
+
+def test_general_identity_fails_with_the_kl_reversed():
+    """The check can fail: KL(p || q) in place of KL(q || p) leaves a residual."""
+    t = S.elbo_terms(3)
+    reversed_kl = sum(t["posterior"][0, c] * sp.log(t["posterior"][0, c] / t["q"][0, c]) for c in range(3))
+    residual = sp.expand_log(t["elbo"] + reversed_kl - t["log_p"], force=True)
+    residual = sp.expand(residual.subs(t["normalise_q"]))
+    assert residual != 0
+
+
+def test_elbo_terms_with_gaussian_densities_equals_numeric_elbo_and_kl():
+    """N_ic from scipy.stats, q random: SymPy's expressions agree with gmmlib.elbo."""
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(4, 2))
+    params = gmmlib.GMMParams([0.2, 0.5, 0.3], rng.normal(size=(3, 2)), [np.eye(2) * v for v in (0.5, 1, 2)])
+    q = rng.dirichlet([1, 1, 1], size=4)
+    t = S.elbo_terms(3, n_points=4)
+    components = list(zip(params.means, params.covariances))
+    dens = np.array([[stats.multivariate_normal(m, cov).pdf(x) for m, cov in components] for x in X])
+    values = {t["N"][i, c]: dens[i, c] for i in range(4) for c in range(3)}
+    values |= {t["q"][i, c]: q[i, c] for i in range(4) for c in range(3)}
+    values |= {t["pi"][c]: params.weights[c] for c in range(3)}
+    posterior = E.kl_divergence(q, gmmlib.e_step(X, params))
+    np.testing.assert_allclose(float(t["elbo"].subs(values)), E.elbo(X, q, params), rtol=1e-10)
+    np.testing.assert_allclose(float(t["kl"].subs(values)), posterior, rtol=1e-9)
+    np.testing.assert_allclose(float(t["log_p"].subs(values)), gmmlib.log_likelihood(X, params), rtol=1e-12)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_elbo_terms_rejects_bad_sizes(bad):
+    with pytest.raises(ValueError, match="n_components must be a positive integer"):
+        S.elbo_terms(bad)
+
+
+def test_lower_bound_touches_log_p_at_the_old_parameters_and_peaks_at_the_new():
+    from gmmlib.examples import seed as ex
+
+    alphas = np.round(np.linspace(-0.8, 1.3, 211), 6)
+    curves = ex.lower_bound_along_step(alphas)
+    i0, i1 = np.flatnonzero(alphas == 0.0)[0], np.flatnonzero(alphas == 1.0)[0]
+    assert np.all(curves["bound_old"] <= curves["log_p"] + 1e-9)  # a lower bound everywhere
+    assert np.all(curves["bound_new"] <= curves["log_p"] + 1e-9)
+    np.testing.assert_allclose(curves["bound_old"][i0], curves["log_p"][i0], rtol=1e-12)  # touches at 0
+    np.testing.assert_allclose(curves["bound_new"][i1], curves["log_p"][i1], rtol=1e-12)  # and at 1
+    # tangent at 0: equal one-sided slopes (the gap KL has zero gradient at its minimum)
+    h = alphas[i0 + 1] - alphas[i0]
+    slope_p = (curves["log_p"][i0 + 1] - curves["log_p"][i0 - 1]) / (2 * h)
+    slope_b = (curves["bound_old"][i0 + 1] - curves["bound_old"][i0 - 1]) / (2 * h)
+    np.testing.assert_allclose(slope_b, slope_p, rtol=1e-3)
+    assert np.argmax(curves["bound_old"]) == i1  # the M-step maximises the bound
+    assert curves["log_p"][i1] > curves["bound_old"][i1] + 0.5  # the gap KL(q5 || p6) ~ 0.94
+
+
+def test_lower_bound_step_is_checked():
+    from gmmlib.examples import seed as ex
+
+    with pytest.raises(ValueError, match="step must be in 0..8"):
+        ex.lower_bound_along_step([0.0, 1.0], step=9)
+
+
+def test_interpolated_parameters_end_at_old_and_new():
+    from gmmlib.examples import seed as ex
+
+    run = ex.why_em_run()
+    for alpha, expected in ((0.0, run.history[2]), (1.0, run.history[3])):
+        p = ex.interpolate_params(run.history[2], run.history[3], alpha)
+        np.testing.assert_allclose(p.means, expected.means)
+        np.testing.assert_allclose(p.covariances, expected.covariances)
+
+
+def test_responsibilities_harden_to_the_nearest_mean():
+    from gmmlib.examples import seed as ex
+
+    X, means = ex.seed_noisy_people(), np.array(ex.KMEANS_LIMIT_MEANS)
+    nearest = np.argmin(np.linalg.norm(X[:, None, :] - means, axis=2), axis=1)
+    soft, hard = ex.hardening([1000.0, 0.05])
+    np.testing.assert_allclose(soft, 0.5, atol=1e-3)
+    np.testing.assert_allclose(hard, np.eye(2)[nearest], atol=1e-12)
+
+
+def test_collapsing_run_ends_on_two_people_with_a_singular_scatter():
+    from gmmlib.examples import seed as ex
+
+    out = ex.seed_noisy_collapse()
+    assert out["error"] is not None and "not positive definite" in out["error"]
+    assert np.all(np.diff(out["log_likelihoods"]) > 0)
+    small = int(np.argmin(out["nk"][-1]))
+    np.testing.assert_allclose(out["nk"][-1][small], 2.0, atol=1e-6)
+    # two points always lie on a line: their scatter matrix is singular (NumPy, not gmmlib)
+    two = ex.seed_noisy_people()[:2]
+    assert abs(np.linalg.det(np.cov(two.T, bias=True))) < 1e-9

@@ -37,6 +37,8 @@ CONTRACT = {
     "seed-regularised-covariances": "05",
     "seed-log-likelihood": "05",
     "noisy-log-likelihood": "05",
+    "em-lower-bound": "06",
+    "responsibilities-hardening": "06",
     "faithful-data": "07",
     "faithful-em-progression": "07",
     "faithful-log-likelihood": "07",

@@ -318,3 +318,24 @@ def test_samples_figure_draws_data_and_samples():
     np.testing.assert_array_equal(offsets[1], samples)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["data (272)", "samples from the fitted mixture (30)"]
+
+
+def test_plot_lower_bound_draws_three_curves_and_checks_its_input():
+    alphas = np.linspace(-1, 2, 31)
+    fig = plotting.plot_lower_bound(alphas, -alphas**2, -alphas**2 - 1, -alphas**2 - 2)
+    assert isinstance(fig, Figure) and len(fig.axes[0].get_lines()) >= 3
+    plt.close(fig)
+    with pytest.raises(ValueError, match="alphas must contain 0"):
+        plotting.plot_lower_bound(alphas + 0.05, alphas, alphas, alphas)
+    with pytest.raises(ValueError, match="must have the shape of alphas"):
+        plotting.plot_lower_bound(alphas, alphas[:3], alphas, alphas)
+
+
+def test_plot_responsibility_hardening_checks_shapes():
+    sigmas = np.array([10.0, 1.0])
+    resp = np.array([[[0.6, 0.4], [0.4, 0.6]], [[1.0, 0.0], [0.0, 1.0]]])
+    fig = plotting.plot_responsibility_hardening(sigmas, resp, [0, 1], labels=["A", "B"])
+    assert [t.get_text() for t in fig.axes[0].texts] == ["A", "B"]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="resp must have shape"):
+        plotting.plot_responsibility_hardening(sigmas, resp[:, :1], [0, 1])

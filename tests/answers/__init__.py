@@ -30,8 +30,6 @@ NOT_YET_CONVERTED = [
     "01_data_and_initialisation",
     "03_e_step",
     "04_m_step",
-    "05_em_loop",
-    "06_why_em_works",
     "07_old_faithful",
 ]
 
