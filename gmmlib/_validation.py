@@ -19,8 +19,37 @@ __all__ = [
 ]
 
 
+class NonNumericError(ValueError, TypeError):
+    """Non-numeric entries in an array: a ``ValueError`` (gmmlib's rule for bad input)
+    that is also a ``TypeError`` (what NumPy and scikit-learn raise for it)."""
+
+
+_ALL_REAL = object()
+
+
 def _as_float_array(value, name):
-    """Return ``value`` as a new float64 array, or explain why it is not numeric."""
+    """Return ``value`` as a new float64 array, or explain why it is not numeric.
+
+    A ``numpy.matrix`` becomes a plain array; a masked array is accepted only if
+    nothing is masked (scikit-learn silently uses the masked values); a SciPy
+    sparse matrix is refused with the fix (``.toarray()``).
+    """
+    if type(value).__module__.startswith("scipy.sparse"):
+        raise ValueError(
+            f"{name} is a SciPy sparse {type(value).__name__}; gmmlib needs a dense "
+            f"array (a Gaussian mixture's covariances are dense anyway). Pass "
+            f"{name}.toarray()."
+        )
+    if isinstance(value, np.ma.MaskedArray):
+        masked = int(np.ma.getmaskarray(value).sum())
+        if masked:
+            raise ValueError(
+                f"{name} is a masked array with {masked} masked entr"
+                f"{'y' if masked == 1 else 'ies'}; gmmlib does not guess what they hide. "
+                f"Drop those rows ({name}[~np.ma.getmaskarray({name}).any(axis=1)]) or fill "
+                f"them ({name}.filled(value)) first."
+            )
+        value = np.ma.getdata(value)
     try:
         array = np.array(value)  # always a copy
     except Exception as exc:  # ragged lists and the like
@@ -28,6 +57,23 @@ def _as_float_array(value, name):
             f"{name} must be an array of numbers; it could not be converted "
             f"to an array ({exc}). Pass a rectangular list or a NumPy array."
         ) from None
+    if array.dtype.kind == "O" and array.size:
+        bad = next((v for v in array.flat if not isinstance(v, numbers.Real)), _ALL_REAL)
+        if bad is _ALL_REAL:  # an object array of numbers, as scikit-learn accepts
+            array = array.astype(np.float64)
+        else:
+            raise NonNumericError(
+                f"{name} must contain real numbers; received an array of dtype object "
+                f"holding {bad!r} (float() argument must be a string or a real number, "
+                f"not {type(bad).__name__!r}). Remove or convert the non-numeric entries, "
+                f"then pass np.asarray({name}, dtype=float)."
+            )
+    if array.dtype.kind == "c":
+        raise ValueError(
+            f"{name} must contain real numbers; received an array of dtype "
+            f"{array.dtype}. Complex data not supported: pass the real part "
+            f"({name}.real) or the real and imaginary parts as separate features."
+        )
     if array.dtype.kind not in "biuf":
         raise ValueError(
             f"{name} must contain real numbers; received an array of dtype "
@@ -94,12 +140,12 @@ def check_X(X, name="X", min_samples=1, copy=True):
         A new array unless ``copy=False`` and ``X`` is already a float64 array;
         the caller's array is never modified.
     """
-    if not (copy is False and isinstance(X, np.ndarray) and X.dtype == np.float64):
+    if not (copy is False and type(X) is np.ndarray and X.dtype == np.float64):
         X = _as_float_array(X, name)
     if X.ndim != 2:
         hint = (
-            f" For a single feature use {name}.reshape(-1, 1); for a single "
-            f"sample use {name}.reshape(1, -1)."
+            f" Reshape your data: for a single feature use {name}.reshape(-1, 1); "
+            f"for a single sample use {name}.reshape(1, -1)."
             if X.ndim == 1
             else ""
         )
@@ -110,12 +156,15 @@ def check_X(X, name="X", min_samples=1, copy=True):
     if X.shape[0] == 0 or X.shape[1] == 0:
         raise ValueError(
             f"{name} must have at least one sample and one feature; received "
-            f"an empty array of shape {X.shape}."
+            f"an empty array of shape {X.shape}: "
+            + (f"0 sample(s) (shape={X.shape}) while a minimum of 1 is required."
+               if X.shape[0] == 0 else
+               f"0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
         )
     if X.shape[0] < min_samples:
         raise ValueError(
             f"{name} must have at least {min_samples} samples; received "
-            f"{X.shape[0]}. Use fewer components or more data."
+            f"{X.shape[0]} (n_samples={X.shape[0]}). Use fewer components or more data."
         )
     _check_finite(X, name)
     return X

@@ -54,11 +54,45 @@ LOG_2PI = math.log(2 * math.pi)
 
 
 class ConvergenceWarning(UserWarning):
-    """EM stopped at ``max_iter`` before the lower bound changed by less than ``tol``."""
+    """EM stopped at ``max_iter`` before the lower bound changed by less than ``tol``.
+
+    When scikit-learn is loaded, the warning issued is also a
+    ``sklearn.exceptions.ConvergenceWarning`` (see :func:`_as_sklearn`), so
+    scikit-learn's warning filters silence it.
+    """
 
 
 class NotFittedError(ValueError, AttributeError):
-    """The estimator is used before :meth:`GaussianMixture.fit`."""
+    """The estimator is used before :meth:`GaussianMixture.fit`.
+
+    When scikit-learn is loaded, the error raised is also a
+    ``sklearn.exceptions.NotFittedError`` (see :func:`_as_sklearn`).
+    """
+
+
+_SKLEARN_TWINS = {}
+
+
+def _as_sklearn(cls):
+    """``cls``, or its subclass that is also scikit-learn's class of the same name.
+
+    gmmlib never imports scikit-learn (it takes ~0.8 s); but if the user's
+    program has imported it, code that catches ``sklearn.exceptions.NotFittedError``
+    or filters ``sklearn.exceptions.ConvergenceWarning`` must see gmmlib's too.
+    So the class is chosen when the error or warning is raised: a subclass of
+    both, made once, whenever ``sklearn`` is in ``sys.modules``.
+    """
+    if "sklearn" not in sys.modules:
+        return cls
+    if cls not in _SKLEARN_TWINS:
+        try:
+            from sklearn import exceptions
+        except ImportError:  # pragma: no cover - a broken scikit-learn install
+            return cls
+        twin = type(cls.__name__, (cls, getattr(exceptions, cls.__name__)), {"__doc__": cls.__doc__})
+        twin.__module__ = cls.__module__
+        _SKLEARN_TWINS[cls] = twin
+    return _SKLEARN_TWINS[cls]
 
 
 # ############################################################################
@@ -66,14 +100,22 @@ class NotFittedError(ValueError, AttributeError):
 
 
 def _check_data(X, name="X", n_features=None, min_samples=1):
-    """Validate data *without copying* float64 input (the caller's array is only read)."""
+    """Validate data *without copying* float64 input (the caller's array is only read).
+
+    Returns the data as float64 and the dtype results are returned in:
+    float32 for float32 input (as scikit-learn), float64 otherwise. The
+    arithmetic is always float64.
+    """
+    dtype = np.float32 if getattr(X, "dtype", None) == np.float32 else np.float64
     array = check_X(X, name, min_samples=min_samples, copy=False)
     if n_features is not None and array.shape[1] != n_features:
         raise ValueError(
             f"{name} has {array.shape[1]} feature(s), but this GaussianMixture was "
-            f"fitted with {n_features}; pass data with the same columns as in fit."
+            f"fitted with {n_features}; pass data with the same columns as in fit "
+            f"(X has {array.shape[1]} features, but GaussianMixture is expecting "
+            f"{n_features} features as input)."
         )
-    return array
+    return array, dtype
 
 
 def _check_real(value, name):
@@ -100,6 +142,11 @@ def _check_random_state(random_state):
     if random_state is None:
         return np.random.mtrand._rand
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if not 0 <= random_state < 2**32:
+            raise ValueError(
+                f"random_state must be an int between 0 and 2**32 - 1 (a seed); received "
+                f"{random_state}. Use e.g. random_state=0 for reproducible fits."
+            )
         return np.random.RandomState(int(random_state))
     if isinstance(random_state, np.random.RandomState):
         return random_state
@@ -334,6 +381,28 @@ def _estimate_log_prob_resp(X, weights, means, precisions_chol, covariance_type)
     return log_prob_norm, log_resp
 
 
+def _rescale_error(X, what):
+    """The ValueError for arithmetic that left float64's range (data far too large or small)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = float(np.max(np.abs(X - column_sums(X) / X.shape[0])))
+    return ValueError(
+        f"EM failed: {what} (largest |x - mean| in X is {spread:.3g}). Squared "
+        f"distances and variances of data on this scale leave the range of float64 "
+        f"(about 1e-308 to 1e308), so the model would be NaN. Rescale your data "
+        f"first, e.g. X / X.std() or sklearn.preprocessing.StandardScaler (and "
+        f"with reg_covar=0, data this small need reg_covar > 0 or rescaling)."
+    )
+
+
+def _check_finite_state(lower_bound, state, X):
+    """Raise :func:`_rescale_error` if an EM iteration produced NaN or inf."""
+    if not np.isfinite(lower_bound):
+        raise _rescale_error(X, f"the lower bound is {lower_bound}")
+    for name, value in zip(("weights", "means", "covariances", "precisions_cholesky"), state):
+        if value is not None and not np.isfinite(value).all():
+            raise _rescale_error(X, f"the {name} are not finite")
+
+
 # ############################################################################
 # The estimator
 
@@ -371,8 +440,11 @@ class GaussianMixture:
     warm_start : bool, default False
         If True, every ``fit`` after the first starts from the previous
         solution (and ``n_init`` is ignored).
-    verbose : int, default 0
-        1 prints the initialisations, 2 also the lower bound every 10 iterations.
+    verbose : int or bool, default 0
+        1 (or True) prints the initialisations and every ``verbose_interval``-th
+        iteration, 2 also the time and the change of the lower bound.
+    verbose_interval : int, default 10
+        Iterations between two progress lines.
 
     Attributes
     ----------
@@ -417,6 +489,7 @@ class GaussianMixture:
         random_state=None,
         warm_start=False,
         verbose=0,
+        verbose_interval=10,
     ):
         self.n_components = n_components
         self.covariance_type = covariance_type
@@ -431,6 +504,23 @@ class GaussianMixture:
         self.random_state = random_state
         self.warm_start = warm_start
         self.verbose = verbose
+        self.verbose_interval = verbose_interval
+
+    # -- scikit-learn protocol ---------------------------------------------------
+    def __sklearn_tags__(self):
+        """Tags for scikit-learn's tools (a density estimator); only scikit-learn calls this."""
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(
+            estimator_type="density_estimator",
+            target_tags=TargetTags(required=False),
+            transformer_tags=None,
+            regressor_tags=None,
+            classifier_tags=None,
+        )
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "precisions_cholesky_")
 
     # -- get_params / set_params / repr --------------------------------------
     @classmethod
@@ -478,7 +568,9 @@ class GaussianMixture:
         _check_int(self.max_iter, "max_iter", 0)
         _check_int(self.n_init, "n_init", 1)
         _check_choice(self.init_params, "init_params", INIT_PARAMS)
-        _check_int(self.verbose, "verbose", 0)
+        verbose = int(self.verbose) if isinstance(self.verbose, (bool, np.bool_)) else self.verbose
+        _check_int(verbose, "verbose", 0)
+        _check_int(self.verbose_interval, "verbose_interval", 1)
         if not isinstance(self.warm_start, (bool, np.bool_)):
             raise ValueError(f"warm_start must be True or False; received {self.warm_start!r}.")
         n, d = X.shape
@@ -507,8 +599,8 @@ class GaussianMixture:
         return weights, means, precisions
 
     def _check_is_fitted(self):
-        if not hasattr(self, "precisions_cholesky_"):
-            raise NotFittedError(
+        if not self.__sklearn_is_fitted__():
+            raise _as_sklearn(NotFittedError)(
                 "This GaussianMixture instance is not fitted yet. Call fit(X) before "
                 "using predict, predict_proba, score, score_samples, sample, bic or aic."
             )
@@ -606,20 +698,42 @@ class GaussianMixture:
 
     def fit_predict(self, X, y=None):
         """Fit, then return the most probable component of each sample, shape (n,)."""
-        X = self._fit(X)
+        X, _ = self._fit(X)
         return self.predict(X)
 
+    def _warm_state(self, X):
+        """The previous fit's parameters, if ``warm_start`` continues from them, else None."""
+        if not (self.warm_start and self.__sklearn_is_fitted__()):
+            return None
+        fitted = {
+            "n_components": self.weights_.shape[0],
+            "covariance_type": self._fitted_covariance_type,
+            "n_features": self.means_.shape[1],
+        }
+        now = {"n_components": self.n_components, "covariance_type": self.covariance_type,
+               "n_features": X.shape[1]}
+        for name, value in fitted.items():
+            if now[name] != value:
+                raise ValueError(
+                    f"warm_start=True continues the previous fit, which has {name}="
+                    f"{value!r}; now {name}={now[name]!r}. Set warm_start=False to "
+                    f"start afresh (or use the same {name})."
+                )
+        as64 = [np.asarray(a, dtype=np.float64) for a in
+                (self.weights_, self.means_, self.covariances_, self.precisions_cholesky_)]
+        return tuple(as64)
+
     def _fit(self, X):
-        X = _check_data(X, min_samples=2)
+        X, dtype = _check_data(X, min_samples=2)
         inits = self._check_parameters(X)
-        do_init = not (self.warm_start and hasattr(self, "converged_"))
-        n_init = self.n_init if do_init else 1
+        warm = self._warm_state(X)
+        n_init = self.n_init if warm is None else 1
         random_state = _check_random_state(self.random_state)
         iterate = self._em_iteration_fast if self._engine == "fast" else self._em_iteration_plain
 
         best = None
         max_lower_bound = -np.inf
-        self.converged_ = False
+        best_converged = False
         with _fast.single_threaded_blas(), _fast.maybe_executor(X.shape[0]) as executor:
             shift = column_sums(X) / X.shape[0]
             gram_matrix = _fast.gram(X, shift) if self.covariance_type == "tied" else None
@@ -627,11 +741,8 @@ class GaussianMixture:
             context = (shift, executor, gram_matrix, cache)
             for init in range(n_init):
                 self._print_verbose_init_begin(init)
-                if do_init:
-                    state = self._initialize(X, random_state, inits)
-                else:
-                    state = (self.weights_, self.means_, self.covariances_, self.precisions_cholesky_)
-                lower_bound = -np.inf if do_init else self.lower_bound_
+                state = self._initialize(X, random_state, inits) if warm is None else warm
+                lower_bound = -np.inf if warm is None else self.lower_bound_
                 lower_bounds = []
                 converged = False
                 n_iter = 0
@@ -639,6 +750,7 @@ class GaussianMixture:
                     previous = lower_bound
                     try:
                         lower_bound, state = iterate(X, state, context)
+                        _check_finite_state(lower_bound, state, X)
                     except ValueError as exc:
                         raise ValueError(
                             f"{exc} (initialisation {init}, EM iteration {n_iter})"
@@ -656,31 +768,35 @@ class GaussianMixture:
                 elif best is None or lower_bound > max_lower_bound:
                     max_lower_bound = lower_bound
                     best = (state, n_iter, lower_bounds)
-                    self.converged_ = converged
+                    best_converged = converged
 
-        if not self.converged_ and self.max_iter > 0:
+        if not best_converged and self.max_iter > 0:
             warnings.warn(
                 f"Best performing initialisation did not converge: the lower bound "
                 f"still changed by more than tol={self.tol:g} after max_iter="
                 f"{self.max_iter} iterations. Try increasing max_iter or tol, another "
                 f"initialisation (init_params, n_init, random_state), or check for "
                 f"degenerate data (increase reg_covar, use fewer components, rescale).",
-                ConvergenceWarning,
+                _as_sklearn(ConvergenceWarning),
                 stacklevel=3,
             )
         (weights, means, covariances, precisions_chol), n_iter, lower_bounds = best
         if covariances is None:  # max_iter=0 with precisions_init
             covariances = _covariances_from_precision_cholesky(precisions_chol, self.covariance_type)
-        self.weights_ = weights
-        self.means_ = means
-        self.covariances_ = covariances
-        self.precisions_cholesky_ = precisions_chol
-        self.precisions_ = _precisions_from_cholesky(precisions_chol, self.covariance_type)
+        precisions = _precisions_from_cholesky(precisions_chol, self.covariance_type)
+        fitted = (weights, means, covariances, precisions_chol, precisions)
+        if not all(np.isfinite(a).all() for a in fitted):
+            raise _rescale_error(X, "the fitted precisions overflow")
+        self.weights_, self.means_, self.covariances_, self.precisions_cholesky_, self.precisions_ = (
+            a.astype(dtype, copy=False) for a in fitted
+        )
+        self.converged_ = best_converged
         self.n_iter_ = n_iter
         self.lower_bound_ = max_lower_bound
         self.lower_bounds_ = [float(b) for b in lower_bounds]
         self.n_features_in_ = X.shape[1]
-        return X
+        self._fitted_covariance_type = self.covariance_type
+        return X, dtype
 
     # -- verbose output (scikit-learn's format) --------------------------------
     def _print_verbose_init_begin(self, init):
@@ -691,9 +807,11 @@ class GaussianMixture:
             self._init_time = self._iter_time = time.time()
 
     def _print_verbose_iter_end(self, n_iter, change):
-        if self.verbose == 1 and n_iter % 10 == 0:
+        if n_iter % self.verbose_interval:
+            return
+        if self.verbose == 1:
             print(f"  Iteration {n_iter}")
-        elif self.verbose >= 2 and n_iter % 10 == 0:
+        elif self.verbose >= 2:
             now = time.time()
             print(f"  Iteration {n_iter}\t time lapse {now - self._iter_time:.5f}s\t ll change {change:.5f}")
             self._iter_time = now
@@ -713,41 +831,49 @@ class GaussianMixture:
         return _check_data(X, n_features=self.means_.shape[1])
 
     def _pass(self, X, out_log_prob_norm=None, out_resp=None):
-        """E-step only, on the fast path (or the plain one)."""
-        shift = column_sums(X) / X.shape[0]
-        design = _fast.Design(
-            self.covariance_type, self.weights_, self.means_ - shift, self.precisions_cholesky_
-        )
-        if self._engine == "plain" or design.kappa(self.weights_) > _fast.KAPPA_MAX:
+        """E-step only, on the fast path (or the plain one).
+
+        The data are centred on the fitted mixture's mean (a fitted quantity,
+        not the batch's mean), so a sample's score does not depend on the other
+        samples passed with it.
+        """
+        weights, means = self.weights_.astype(np.float64), self.means_.astype(np.float64)
+        precisions_chol = self.precisions_cholesky_.astype(np.float64)
+        shift = weights @ means
+        design = _fast.Design(self._fitted_covariance_type, weights, means - shift, precisions_chol)
+        if self._engine == "plain" or design.kappa(weights) > _fast.KAPPA_MAX:
             log_prob_norm, log_resp = _estimate_log_prob_resp(
-                X, self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type
+                X, weights, means, precisions_chol, self._fitted_covariance_type
             )
             if out_log_prob_norm is not None:
                 out_log_prob_norm[:] = log_prob_norm
             if out_resp is not None:
                 out_resp[:] = np.exp(log_resp)
-            return
-        with _fast.single_threaded_blas(), _fast.maybe_executor(X.shape[0]) as executor:
-            _fast.em_pass(X, shift, design, want_stats=False, executor=executor,
-                          out_log_prob_norm=out_log_prob_norm, out_resp=out_resp)
+        else:
+            with _fast.single_threaded_blas(), _fast.maybe_executor(X.shape[0]) as executor:
+                _fast.em_pass(X, shift, design, want_stats=False, executor=executor,
+                              out_log_prob_norm=out_log_prob_norm, out_resp=out_resp)
+        for out in (out_log_prob_norm, out_resp):
+            if out is not None and np.isnan(out).any():
+                raise _rescale_error(X, "the log-densities are not finite")
 
     def score_samples(self, X):
         r"""Log-density of each sample, :math:`\log p(x_i)`, shape (n,)."""
-        X = self._check_predict_X(X)
+        X, dtype = self._check_predict_X(X)
         out = np.empty(X.shape[0])
         self._pass(X, out_log_prob_norm=out)
-        return out
+        return out.astype(dtype, copy=False)
 
     def score(self, X, y=None):
         """Mean log-likelihood per sample (float)."""
-        return float(np.mean(self.score_samples(X)))
+        return float(np.mean(self.score_samples(X), dtype=np.float64))
 
     def predict_proba(self, X):
         r"""Responsibilities :math:`r_{ic}`, shape (n, K): rows sum to 1."""
-        X = self._check_predict_X(X)
-        out = np.empty((X.shape[0], self.n_components))
+        X, dtype = self._check_predict_X(X)
+        out = np.empty((X.shape[0], self.weights_.shape[0]))
         self._pass(X, out_resp=out)
-        return out
+        return out.astype(dtype, copy=False)
 
     def predict(self, X):
         """Most probable component of each sample, shape (n,)."""
@@ -767,9 +893,9 @@ class GaussianMixture:
         d = self.means_.shape[1]
         rng = _check_random_state(self.random_state)
         counts = rng.multinomial(n_samples, self.weights_)
-        if self.covariance_type == "full":
+        if self._fitted_covariance_type == "full":
             parts = [rng.multivariate_normal(m, S, int(k)) for m, S, k in zip(self.means_, self.covariances_, counts)]
-        elif self.covariance_type == "tied":
+        elif self._fitted_covariance_type == "tied":
             parts = [rng.multivariate_normal(m, self.covariances_, int(k)) for m, k in zip(self.means_, counts)]
         else:
             parts = [
@@ -787,17 +913,17 @@ class GaussianMixture:
             "tied": d * (d + 1) / 2,
             "diag": K * d,
             "spherical": K,
-        }[self.covariance_type]
+        }[self._fitted_covariance_type]
         return int(covariance_params + K * d + K - 1)
 
     def bic(self, X):
         r"""Bayesian information criterion :math:`-2\log L + p\log n` (lower is better)."""
-        X = self._check_predict_X(X)
+        X, _ = self._check_predict_X(X)
         return -2 * self.score(X) * X.shape[0] + self._n_parameters() * math.log(X.shape[0])
 
     def aic(self, X):
         r"""Akaike information criterion :math:`-2\log L + 2p` (lower is better)."""
-        X = self._check_predict_X(X)
+        X, _ = self._check_predict_X(X)
         return -2 * self.score(X) * X.shape[0] + 2 * self._n_parameters()
 
 
@@ -857,7 +983,7 @@ def collapsed_components(gm, X, *, variance_factor=10.0, min_samples=2):
     """
     if not hasattr(gm, "covariances_"):
         raise NotFittedError("collapsed_components needs a fitted GaussianMixture (call fit first).")
-    X = _check_data(X, n_features=gm.means_.shape[1])
+    X, _ = _check_data(X, n_features=gm.means_.shape[1])
     _check_int(min_samples, "min_samples", 1)
     if not (isinstance(variance_factor, numbers.Real) and variance_factor > 0):
         raise ValueError(f"variance_factor must be a number > 0; received {variance_factor!r}.")
