@@ -568,6 +568,28 @@ def m_step_from_stats(covariance_type, nk_raw, S, n_features, reg_covar, gram_ma
     return nk, means, covariances
 
 
+def m_step_kappa(covariance_type, weights, means, covariances):
+    r"""The cancellation factor of an M-step's result (means in the centred frame).
+
+    :math:`\sum_c \pi_c \max_j \mu_{cj}^2 / \Sigma_{c,jj}`, a lower bound of
+    :meth:`Design.kappa` for the new parameters (:math:`\mu^\top\Sigma^{-1}\mu
+    \ge \mu_j^2/\Sigma_{jj}`). :func:`m_step_from_stats` computes a variance as
+    :math:`E[x^2] - \mu^2`, which loses about ``eps * kappa`` of it; beyond
+    ``KAPPA_MAX`` the estimator redoes the iteration on its plain path.
+    """
+    variances = {
+        "full": lambda: np.diagonal(covariances, axis1=1, axis2=2),
+        "tied": lambda: np.diagonal(covariances)[np.newaxis, :],
+        "diag": lambda: covariances,
+        "spherical": lambda: covariances[:, np.newaxis],
+    }[covariance_type]()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.max(means**2 / variances, axis=1)
+    if not np.isfinite(ratio).all():  # a variance <= 0: let the plain path decide
+        return np.inf
+    return float(np.dot(weights, ratio))
+
+
 def maybe_executor(n_samples):
     """A 2-thread pool for large data, else ``None`` (used as a context)."""
     if n_threads_for(n_samples) > 1:

@@ -16,6 +16,8 @@ __all__ = [
     "check_covariance",
     "check_resp",
     "cholesky",
+    "check_nonnegative_real",
+    "check_positive_int",
 ]
 
 
@@ -272,6 +274,15 @@ def cholesky(cov, name="cov"):
             f"fewer components, or rescale/standardise the data."
         )
     return L
+
+
+def check_nonnegative_real(value, name):
+    """Validate a real parameter ``>= 0`` such as ``tol`` or ``reg_covar`` (not a bool or a string)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite real number >= 0; received {value!r}.")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0; received {value}.")
+    return float(value)
 
 
 def check_positive_int(value, name, minimum=1):

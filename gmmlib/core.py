@@ -23,6 +23,8 @@ from ._validation import (
     _as_float_array,
     check_covariance,
     check_means,
+    check_nonnegative_real,
+    check_positive_int,
     check_resp,
     check_weights,
     check_X,
@@ -162,7 +164,10 @@ def mvn_logpdf(X, mean, cov):
     L = cholesky(cov)
     log_det = 2 * np.sum(np.log(np.diag(L)))
     z = np.linalg.solve(L, (X - mean).T)  # z = L^{-1} (x - mu), shape (d, n)
-    mahalanobis_sq = np.sum(z**2, axis=0)
+    with np.errstate(over="ignore"):
+        mahalanobis_sq = np.sum(z**2, axis=0)
+    if not np.isfinite(mahalanobis_sq).all():
+        raise _rescale_error("the squared distance of a sample from the mean overflows", X)
     return -0.5 * (d * LOG_2PI + log_det + mahalanobis_sq)
 
 
@@ -206,12 +211,25 @@ def logsumexp(a, axis=None):
     Returns
     -------
     ndarray or float
+        ``-inf`` for an empty sum (as :func:`scipy.special.logsumexp`).
     """
     a = np.asarray(a, dtype=float)
+    if a.size == 0:  # log of an empty sum, log 0
+        return np.squeeze(np.full(np.sum(a, axis=axis, keepdims=True).shape, -np.inf), axis=axis) \
+            if axis is not None else -np.inf
     m = np.max(a, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
     out = m + np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True))
     return np.squeeze(out, axis=axis) if axis is not None else out.reshape(())[()]
+
+
+def _rescale_error(what, X):
+    """The ValueError for data whose squares leave float64's range."""
+    return ValueError(
+        f"{what}: X holds values up to {np.max(np.abs(X)):.3g} in size, whose squares "
+        f"leave the range of float64 (about 1e308). Rescale your data first (e.g. "
+        f"X / X.std()); the mixture's parameters scale with it."
+    )
 
 
 def _check_params(params, n_features):
@@ -308,10 +326,7 @@ def m_step(X, resp, reg_covar=0.0):
     """
     X = check_X(X)
     resp = check_resp(resp, X.shape[0])
-    if not np.isscalar(reg_covar) or not np.isfinite(reg_covar) or reg_covar < 0:
-        raise ValueError(
-            f"reg_covar must be a finite number >= 0; received {reg_covar!r}."
-        )
+    check_nonnegative_real(reg_covar, "reg_covar")
     n, d = X.shape
     nk = resp.sum(axis=0)  # m_c, shape (K,)
     if (nk <= 0).any():
@@ -323,11 +338,14 @@ def m_step(X, resp, reg_covar=0.0):
     weights = nk / n
     means = resp.T @ X / nk[:, np.newaxis]
     covariances = np.empty((resp.shape[1], d, d))
-    for c in range(resp.shape[1]):
-        diff = X - means[c]  # rows are (x_i - mu_c)^T
-        covariances[c] = (resp[:, c] * diff.T) @ diff / nk[c]
-        covariances[c] = (covariances[c] + covariances[c].T) / 2  # exact symmetry
-        covariances[c].flat[:: d + 1] += reg_covar
+    with np.errstate(over="ignore", invalid="ignore"):  # looked for below
+        for c in range(resp.shape[1]):
+            diff = X - means[c]  # rows are (x_i - mu_c)^T
+            covariances[c] = (resp[:, c] * diff.T) @ diff / nk[c]
+            covariances[c] = (covariances[c] + covariances[c].T) / 2  # exact symmetry
+            covariances[c].flat[:: d + 1] += reg_covar
+    if not np.isfinite(covariances).all():
+        raise _rescale_error("the covariances overflow", X)
     return GMMParams(weights / weights.sum(), means, covariances)
 
 
@@ -399,6 +417,9 @@ def em(X, params, max_iter=100, tol=1e-6, reg_covar=0.0):
     EMResult
     """
     X = check_X(X)
+    check_positive_int(max_iter, "max_iter", 0)
+    check_nonnegative_real(tol, "tol")
+    check_nonnegative_real(reg_covar, "reg_covar")
     history = [params]
     log_likelihoods = [log_likelihood(X, params)]
     converged = False

@@ -44,7 +44,16 @@ import numpy as np
 
 from . import _fast
 from ._kmeans import kmeans, kmeans_plusplus
-from ._validation import _as_float_array, check_positive_int as _check_int, check_weights, check_X, column_sums
+from ._validation import (
+    _as_float_array,
+    check_nonnegative_real,
+    check_weights,
+    check_X,
+    column_sums,
+)
+from ._validation import (
+    check_positive_int as _check_int,
+)
 
 __all__ = ["GaussianMixture", "ConvergenceWarning", "NotFittedError", "collapsed_components"]
 
@@ -116,16 +125,6 @@ def _check_data(X, name="X", n_features=None, min_samples=1):
             f"{n_features} features as input)."
         )
     return array, dtype
-
-
-def _check_real(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise ValueError(
-            f"{name} must be a finite real number >= 0; received {value!r}."
-        )
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0; received {value}.")
-    return float(value)
 
 
 def _check_choice(value, name, choices):
@@ -460,6 +459,38 @@ class GaussianMixture:
         The lower bound after each iteration of the best initialisation.
     n_features_in_ : int
 
+    Notes
+    -----
+    With scikit-learn installed the estimator works in its tools (``Pipeline``,
+    ``GridSearchCV``, ``cross_val_score``, ``clone``, ``check_is_fitted``) and
+    passes its ``check_estimator``; gmmlib itself never imports scikit-learn.
+    Deliberate differences from ``sklearn.mixture.GaussianMixture``:
+
+    - stricter validation, always a ``ValueError`` naming the parameter and a
+      fix: bools are refused for numbers (``reg_covar=True``, ``tol=True``;
+      ``verbose=True`` is accepted), non-numeric entries raise a
+      ``ValueError`` that is also a ``TypeError`` (scikit-learn: ``TypeError``);
+    - a masked array is accepted only if nothing is masked (scikit-learn
+      silently uses the hidden values); sparse input is refused with
+      ``.toarray()`` as the fix (scikit-learn refuses it too);
+    - a ``warm_start`` refit after changing ``n_components``,
+      ``covariance_type`` or the number of features raises a ``ValueError``
+      (scikit-learn silently keeps the old shapes or fails inside NumPy);
+    - arithmetic is float64 even for float32 input; the fitted attributes and
+      the results of ``score_samples`` / ``predict_proba`` are float32 then, as
+      scikit-learn's (which also keeps float64 where ``*_init`` arrays are
+      float64);
+    - a fit whose numbers leave float64's range (data near 1e155 or beyond, or
+      near 1e-160 with ``reg_covar=0``) raises a ``ValueError`` saying to
+      rescale, never returns a NaN model; responsibilities that would be
+      0/0 raise it too, while a log-density below float64's range is ``-inf``;
+    - the ``NotFittedError`` and ``ConvergenceWarning`` raised are gmmlib's
+      classes, and also scikit-learn's when scikit-learn is loaded;
+    - ``lower_bounds_`` (the lower bound after every iteration) is extra; no
+      array API support (scikit-learn's ``check_array_api_input`` is skipped);
+    - the default ``init_params='kmeans'`` uses gmmlib's own k-means, so fits
+      from it can reach a different local optimum than scikit-learn's.
+
     Examples
     --------
     >>> from gmmlib import datasets
@@ -563,8 +594,8 @@ class GaussianMixture:
         """Validate the hyper-parameters and ``*_init`` arrays (copies, never the caller's)."""
         K = _check_int(self.n_components, "n_components", 1)
         _check_choice(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
-        _check_real(self.tol, "tol")
-        _check_real(self.reg_covar, "reg_covar")
+        check_nonnegative_real(self.tol, "tol")
+        check_nonnegative_real(self.reg_covar, "reg_covar")
         _check_int(self.max_iter, "max_iter", 0)
         _check_int(self.n_init, "n_init", 1)
         _check_choice(self.init_params, "init_params", INIT_PARAMS)
@@ -635,6 +666,7 @@ class GaussianMixture:
                 X, resp, self.reg_covar, self.covariance_type
             )
             weights = nk / X.shape[0]
+            _check_finite_state(0.0, (weights, means, covariances), X)
         weights = weights if weights_init is None else weights_init
         means = means if means_init is None else means_init
         if precisions_init is None:
@@ -674,9 +706,17 @@ class GaussianMixture:
             self.covariance_type, nk_raw, S, X.shape[1], self.reg_covar, gram_matrix
         )
         weights = nk / nk.sum()
-        precisions_chol = _compute_precision_cholesky(
-            covariances, self.covariance_type, self.reg_covar
-        )
+        # The sums-of-products M-step loses a variance that is tiny next to its mean's
+        # square (a tight cluster far from the centre): then, or if the covariance comes
+        # out not positive definite, the plain path redoes this iteration and decides.
+        if _fast.m_step_kappa(self.covariance_type, weights, means_c, covariances) > _fast.KAPPA_MAX:
+            return self._em_iteration_plain(X, state, context)
+        try:
+            precisions_chol = _compute_precision_cholesky(
+                covariances, self.covariance_type, self.reg_covar
+            )
+        except ValueError:
+            return self._em_iteration_plain(X, state, context)
         state = (weights, means_c + shift, covariances, precisions_chol)
         return log_prob_norm_sum / X.shape[0], state
 
@@ -724,6 +764,11 @@ class GaussianMixture:
         return tuple(as64)
 
     def _fit(self, X):
+        # overflow is looked for explicitly (_check_finite_state), not left to warnings
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._fit_em(X)
+
+    def _fit_em(self, X):
         X, dtype = _check_data(X, min_samples=2)
         inits = self._check_parameters(X)
         warm = self._warm_state(X)
@@ -842,20 +887,22 @@ class GaussianMixture:
         shift = weights @ means
         design = _fast.Design(self._fitted_covariance_type, weights, means - shift, precisions_chol)
         if self._engine == "plain" or design.kappa(weights) > _fast.KAPPA_MAX:
-            log_prob_norm, log_resp = _estimate_log_prob_resp(
-                X, weights, means, precisions_chol, self._fitted_covariance_type
-            )
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # looked for below
+                log_prob_norm, log_resp = _estimate_log_prob_resp(
+                    X, weights, means, precisions_chol, self._fitted_covariance_type
+                )
             if out_log_prob_norm is not None:
                 out_log_prob_norm[:] = log_prob_norm
             if out_resp is not None:
                 out_resp[:] = np.exp(log_resp)
         else:
-            with _fast.single_threaded_blas(), _fast.maybe_executor(X.shape[0]) as executor:
+            with _fast.single_threaded_blas(), _fast.maybe_executor(X.shape[0]) as executor, \
+                    np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 _fast.em_pass(X, shift, design, want_stats=False, executor=executor,
                               out_log_prob_norm=out_log_prob_norm, out_resp=out_resp)
         for out in (out_log_prob_norm, out_resp):
-            if out is not None and np.isnan(out).any():
-                raise _rescale_error(X, "the log-densities are not finite")
+            if out is not None and np.isnan(out).any():  # -inf (density 0) is honest; NaN is not
+                raise _rescale_error(X, "no component gives some samples a density above 0")
 
     def score_samples(self, X):
         r"""Log-density of each sample, :math:`\log p(x_i)`, shape (n,)."""

@@ -507,3 +507,60 @@ def test_verbose_output(X, capsys):
     assert "Initialization did not converge. time lapse" in out and "lower bound" in out
     GaussianMixture(3, random_state=0).fit(X)
     assert capsys.readouterr().out == ""  # verbose=0 prints nothing
+
+
+# --------------------------------------------------------------------------
+# issue 13: defects a peer test suite found (each test failed before its fix)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_defect_2_changing_n_components_after_fit_keeps_the_fitted_model(covariance_type):
+    X = make_blobs()
+    gm = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
+    expected = gm.predict_proba(X), gm.predict(X), gm.score_samples(X), gm.bic(X)
+    gm.set_params(n_components=3, covariance_type="spherical" if covariance_type != "spherical" else "full")
+    # as scikit-learn: the fitted components are used until the next fit
+    np.testing.assert_array_equal(gm.predict_proba(X), expected[0])
+    np.testing.assert_array_equal(gm.predict(X), expected[1])
+    np.testing.assert_array_equal(gm.score_samples(X), expected[2])
+    assert gm.bic(X) == expected[3]
+    assert gm.sample(4)[0].shape == (4, X.shape[1])
+
+
+def tight_far_cluster(seed=0):
+    rng = np.random.default_rng(seed)
+    broad = rng.normal(size=(300, 2))
+    tight = 100.0 + 1e-6 * rng.normal(size=(40, 2))
+    return np.vstack([broad, tight])
+
+
+@pytest.mark.parametrize("engine", ["fast", "plain"])
+def test_defect_3_tight_cluster_far_away_with_reg_covar_0(engine, monkeypatch):
+    # before: the fast M-step's sums-of-products form lost the 1e-12 variance to
+    # cancellation and reported "not positive definite" (eigenvalue -2.8e-13)
+    X = tight_far_cluster()
+    init = dict(weights_init=[0.5, 0.5], means_init=[[0.0, 0.0], [100.0, 100.0]],
+                precisions_init=np.stack([np.eye(2)] * 2))
+    monkeypatch.setattr(GaussianMixture, "_engine", engine)
+    ours = GaussianMixture(2, reg_covar=0.0, max_iter=20, tol=0, **init)
+    theirs = SkGaussianMixture(2, reg_covar=0.0, max_iter=20, tol=0, **init)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours.fit(X)
+        theirs.fit(X)
+    tight_variances = np.linalg.eigvalsh(ours.covariances_[1])
+    np.testing.assert_allclose(tight_variances, np.linalg.eigvalsh(np.cov(X[300:].T, bias=True)), rtol=1e-3)
+    np.testing.assert_allclose(ours.covariances_[1], theirs.covariances_[1], rtol=1e-6, atol=1e-18)
+    np.testing.assert_allclose(ours.means_, theirs.means_, rtol=1e-12)
+
+
+def test_defect_6_a_samples_score_does_not_depend_on_the_other_rows():
+    # before: the batch was centred on its own mean, so a far outlier in the same
+    # call moved every other row's log-density (by up to 5e-10)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3)) + 50.0
+    for covariance_type in COVARIANCE_TYPES:
+        gm = GaussianMixture(3, covariance_type=covariance_type, random_state=0).fit(X)
+        alone = np.concatenate([gm.score_samples(X[i:i + 1]) for i in range(20)])
+        with_outlier = gm.score_samples(np.vstack([X[:20], [[3e3, -3e3, 3e3]]]))[:20]  # main: 5e-12
+        np.testing.assert_allclose(with_outlier, alone, rtol=1e-15, atol=0)

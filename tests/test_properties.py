@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import gmmlib
-from gmmlib.mixture import GaussianMixture
+from gmmlib.mixture import ConvergenceWarning, GaussianMixture
 
 COVARIANCE_TYPES = ["full", "tied", "diag", "spherical"]
 FAST = settings(derandomize=True, max_examples=25, deadline=None, database=None)
@@ -127,3 +127,31 @@ def test_means_are_equivariant_to_translation(problem, shift):
     np.testing.assert_allclose(b.means_, a.means_ + t, rtol=1e-7, atol=1e-7)
     np.testing.assert_allclose(b.covariances_, a.covariances_, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(b.weights_, a.weights_, rtol=1e-7, atol=1e-9)
+
+
+@settings(derandomize=True, max_examples=150, deadline=None, database=None)
+@given(
+    problems,
+    st.floats(-150.0, 150.0),  # the data's scale is 10**exponent
+    st.sampled_from([1e-6, 0.0]),
+    st.sampled_from(["kmeans", "random", "random_from_data", "k-means++"]),
+)
+def test_a_fit_is_finite_or_a_value_error_at_any_scale(problem, exponent, reg_covar, init_params):
+    """Issue 13: never a NaN model. A fit over data scaled 1e-150 .. 1e150 either
+    raises ValueError or gives finite parameters and responsibilities that sum to 1."""
+    X = mixture_data(problem["seed"], problem["n"], problem["d"], problem["K"]) * 10.0**exponent
+    gm = GaussianMixture(problem["K"], covariance_type=problem["covariance_type"], max_iter=20,
+                         reg_covar=reg_covar, init_params=init_params, random_state=problem["seed"] % 2**32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # not a RuntimeWarning: those stay errors
+        try:
+            gm.fit(X)
+        except ValueError:
+            return
+    for name in ("weights_", "means_", "covariances_", "precisions_", "precisions_cholesky_"):
+        assert np.isfinite(getattr(gm, name)).all(), name
+    assert np.isfinite(gm.lower_bound_)
+    resp = gm.predict_proba(X)
+    assert np.all((resp >= 0) & (resp <= 1))
+    np.testing.assert_allclose(resp.sum(axis=1), 1.0, rtol=1e-12)
+    assert np.isfinite(gm.score_samples(X)).all()
