@@ -42,7 +42,7 @@ import warnings
 
 import numpy as np
 
-from . import _fast
+from . import _fast, _gaussian
 from ._kmeans import kmeans, kmeans_plusplus
 from ._validation import (
     _as_float_array,
@@ -155,33 +155,11 @@ def _check_random_state(random_state):
     )
 
 
-def _precision_shape(covariance_type, n_components, n_features):
-    return {
-        "full": (n_components, n_features, n_features),
-        "tied": (n_features, n_features),
-        "diag": (n_components, n_features),
-        "spherical": (n_components,),
-    }[covariance_type]
-
-
-def _check_precision_matrix(precision, name):
-    if not np.allclose(precision, precision.T, rtol=1e-5, atol=1e-8):
-        raise ValueError(
-            f"{name} must be symmetric; received a matrix whose largest asymmetry "
-            f"is {np.abs(precision - precision.T).max():.3g}. Use (P + P.T) / 2."
-        )
-    smallest = np.linalg.eigvalsh(precision).min()
-    if not smallest > 0:
-        raise ValueError(
-            f"{name} must be positive definite (a precision is the inverse of a "
-            f"covariance); received a matrix with smallest eigenvalue {smallest:.3g}."
-        )
-
-
 def _check_precisions(precisions, covariance_type, n_components, n_features):
     """Validate ``precisions_init`` (shape depends on ``covariance_type``)."""
+    kind = _gaussian.COVARIANCE_TYPES[covariance_type]
     precisions = _as_float_array(precisions, "precisions_init")
-    expected = _precision_shape(covariance_type, n_components, n_features)
+    expected = kind.precision_shape(n_components, n_features)
     if precisions.shape != expected:
         raise ValueError(
             f"precisions_init must have shape {expected} for covariance_type="
@@ -190,55 +168,18 @@ def _check_precisions(precisions, covariance_type, n_components, n_features):
         )
     if not np.isfinite(precisions).all():
         raise ValueError("precisions_init must contain only finite numbers.")
-    if covariance_type == "full":
-        for c in range(n_components):
-            _check_precision_matrix(precisions[c], f"precisions_init[{c}]")
-    elif covariance_type == "tied":
-        _check_precision_matrix(precisions, "precisions_init")
-    elif (precisions <= 0).any():
-        c = int(np.argwhere(precisions <= 0)[0][0])
-        raise ValueError(
-            f"precisions_init must be positive for covariance_type='{covariance_type}'"
-            f"; received {precisions.min():.6g} (component {c})."
-        )
+    kind.check_precisions(precisions, "precisions_init")
     return precisions
 
 
 # ############################################################################
-# The plain path: one component at a time, written like the maths
-
-
-def _estimate_gaussian_covariances_full(resp, X, nk, means, reg_covar):
-    r""":math:`\Sigma_c = \frac{1}{m_c}\sum_i r_{ic}(x_i-\mu_c)(x_i-\mu_c)^\top + \text{reg}\,I`."""
-    K, d = means.shape
-    covariances = np.empty((K, d, d))
-    for c in range(K):
-        diff = X - means[c]
-        covariances[c] = (resp[:, c] * diff.T) @ diff / nk[c]
-        covariances[c].flat[:: d + 1] += reg_covar
-    return covariances
-
-
-def _estimate_gaussian_covariances_tied(resp, X, nk, means, reg_covar):
-    r""":math:`\Sigma = \frac1n\big(X^\top X - \sum_c m_c \mu_c\mu_c^\top\big) + \text{reg}\,I`."""
-    d = X.shape[1]
-    covariance = (X.T @ X - (nk * means.T) @ means) / nk.sum()
-    covariance.flat[:: d + 1] += reg_covar
-    return covariance
-
-
-def _estimate_gaussian_covariances_diag(resp, X, nk, means, reg_covar):
-    r""":math:`\sigma^2_{cj} = \frac{1}{m_c}\sum_i r_{ic} x_{ij}^2 - \mu_{cj}^2 + \text{reg}`."""
-    return resp.T @ (X * X) / nk[:, np.newaxis] - means**2 + reg_covar
-
-
-def _estimate_gaussian_covariances_spherical(resp, X, nk, means, reg_covar):
-    r""":math:`\sigma^2_c = \frac1d \sum_j \sigma^2_{cj}` (the mean of the diagonal variances)."""
-    return _estimate_gaussian_covariances_diag(resp, X, nk, means, reg_covar).mean(axis=1)
+# Errors of a fit
 
 
 def _estimate_gaussian_parameters(X, resp, reg_covar, covariance_type):
-    r"""M-step statistics: :math:`m_c = \sum_i r_{ic} + 10\epsilon`, :math:`\mu_c`, :math:`\Sigma_c`.
+    r"""The estimator's M-step: :func:`gmmlib._gaussian.m_step` with :math:`m_c + 10\epsilon`.
+
+    The guard keeps an emptied component from dividing by 0 (as scikit-learn).
 
     Returns
     -------
@@ -246,138 +187,35 @@ def _estimate_gaussian_parameters(X, resp, reg_covar, covariance_type):
     means : ndarray of shape (K, d)
     covariances : ndarray, shape depends on ``covariance_type``
     """
-    nk = resp.sum(axis=0) + 10 * np.finfo(float).eps  # no division by 0 for an empty component
-    means = resp.T @ X / nk[:, np.newaxis]
-    estimate = {
-        "full": _estimate_gaussian_covariances_full,
-        "tied": _estimate_gaussian_covariances_tied,
-        "diag": _estimate_gaussian_covariances_diag,
-        "spherical": _estimate_gaussian_covariances_spherical,
-    }[covariance_type]
-    return nk, means, estimate(resp, X, nk, means, reg_covar)
-
-
-def _not_positive_definite(c, covariance_type, detail, reg_covar):
-    who = "the tied covariance" if c is None else f"component {c}"
-    return ValueError(
-        f"EM failed: {who} (covariance_type='{covariance_type}') has a covariance "
-        f"that is not positive definite ({detail}). Its samples have collapsed onto "
-        f"a point or a line (singleton or collinear samples, or repeated values), so "
-        f"the Gaussian density is undefined. Try: increase reg_covar (now "
-        f"{reg_covar:g}; e.g. 1e-6 times the data's variance or more), decrease "
-        f"n_components, or rescale/standardise the features."
-    )
+    nk = resp.sum(axis=0) + 10 * np.finfo(float).eps
+    means, covariances = _gaussian.m_step(_gaussian.COVARIANCE_TYPES[covariance_type], X, resp, nk, reg_covar)
+    return nk, means, covariances
 
 
 def _compute_precision_cholesky(covariances, covariance_type, reg_covar=0.0):
     r"""Cholesky factors ``U`` of the precisions, :math:`\Sigma^{-1} = U U^\top`.
 
-    With :math:`\Sigma = L L^\top`: :math:`U = L^{-\top}` (upper triangular), so
-    :math:`(x-\mu)^\top\Sigma^{-1}(x-\mu) = \lVert (x-\mu)^\top U \rVert^2`.
-    Raises a ``ValueError`` naming the component if a covariance is not
-    positive definite.
+    Raises a ``ValueError`` naming the component, the cause and the cures if a
+    covariance is not positive definite.
     """
-    if covariance_type in ("full", "tied"):
-        stack = covariances if covariance_type == "full" else covariances[np.newaxis]
-        d = stack.shape[-1]
-        precisions_chol = np.empty_like(stack)
-        for c, covariance in enumerate(stack):
-            try:
-                L = np.linalg.cholesky(covariance)
-            except np.linalg.LinAlgError:
-                smallest = np.linalg.eigvalsh(covariance).min()
-                name = c if covariance_type == "full" else None
-                raise _not_positive_definite(
-                    name, covariance_type, f"smallest eigenvalue {smallest:.3g}", reg_covar
-                ) from None
-            precisions_chol[c] = np.linalg.solve(L, np.eye(d)).T
-        return precisions_chol if covariance_type == "full" else precisions_chol[0]
-    if (covariances <= 0).any():
-        c = int(np.argwhere(covariances <= 0)[0][0])
-        raise _not_positive_definite(
-            c, covariance_type, f"variance {covariances.min():.3g}", reg_covar
-        )
-    return 1.0 / np.sqrt(covariances)
-
-
-def _precision_cholesky_from_precisions(precisions, covariance_type):
-    r"""``U`` with :math:`\Lambda = U U^\top`, U upper triangular (flip, Cholesky, flip)."""
-    if covariance_type == "full":
-        return np.stack([np.linalg.cholesky(p[::-1, ::-1])[::-1, ::-1] for p in precisions])
-    if covariance_type == "tied":
-        return np.linalg.cholesky(precisions[::-1, ::-1])[::-1, ::-1]
-    return np.sqrt(precisions)
-
-
-def _covariances_from_precision_cholesky(precisions_chol, covariance_type):
-    r""":math:`\Sigma = (U U^\top)^{-1}`."""
-    if covariance_type == "full":
-        return np.stack([np.linalg.inv(U @ U.T) for U in precisions_chol])
-    if covariance_type == "tied":
-        return np.linalg.inv(precisions_chol @ precisions_chol.T)
-    return 1.0 / precisions_chol**2
-
-
-def _precisions_from_cholesky(precisions_chol, covariance_type):
-    if covariance_type == "full":
-        return precisions_chol @ np.transpose(precisions_chol, (0, 2, 1))
-    if covariance_type == "tied":
-        return precisions_chol @ precisions_chol.T
-    return precisions_chol**2
-
-
-def _log_det_cholesky(precisions_chol, covariance_type, n_features):
-    r""":math:`\log|U| = -\tfrac12\log|\Sigma|`, from the diagonal of the Cholesky factor."""
-    if covariance_type == "full":
-        return np.log(np.diagonal(precisions_chol, axis1=1, axis2=2)).sum(axis=1)
-    if covariance_type == "tied":
-        return np.log(np.diagonal(precisions_chol)).sum()
-    if covariance_type == "diag":
-        return np.log(precisions_chol).sum(axis=1)
-    return n_features * np.log(precisions_chol)
-
-
-def _estimate_log_gaussian_prob(X, means, precisions_chol, covariance_type):
-    r""":math:`\log\mathcal{N}(x_i\mid\mu_c,\Sigma_c)`, shape (n, K), one component at a time.
-
-    .. math::
-
-        \log\mathcal{N}(x \mid \mu, \Sigma) = -\tfrac12\big[d\log 2\pi
-        + \lVert (x-\mu)^\top U\rVert^2\big] + \log|U|
-    """
-    n, d = X.shape
-    K = means.shape[0]
-    log_det = _log_det_cholesky(precisions_chol, covariance_type, d)
-    mahalanobis_sq = np.empty((n, K))
-    for c in range(K):
-        if covariance_type == "full":
-            y = (X - means[c]) @ precisions_chol[c]
-        elif covariance_type == "tied":
-            y = (X - means[c]) @ precisions_chol
-        else:  # diag: a vector of 1/sigma_j; spherical: one 1/sigma
-            y = (X - means[c]) * precisions_chol[c]
-        mahalanobis_sq[:, c] = np.sum(y**2, axis=1)
-    # -1/2 log|Sigma| = +log|U| because Sigma^{-1} = U U^T
-    return -0.5 * (d * LOG_2PI + mahalanobis_sq) + log_det
-
-
-def _logsumexp_rows(a):
-    top = a.max(axis=1, keepdims=True)
-    top[~np.isfinite(top)] = 0.0
-    with np.errstate(divide="ignore"):
-        return np.log(np.exp(a - top).sum(axis=1)) + top[:, 0]
+    try:
+        return _gaussian.COVARIANCE_TYPES[covariance_type].precision_cholesky(covariances)
+    except _gaussian.NotPositiveDefinite as exc:
+        who = "the tied covariance" if exc.component is None else f"component {exc.component}"
+        raise ValueError(
+            f"EM failed: {who} (covariance_type='{covariance_type}') has a covariance "
+            f"that is not positive definite ({exc.detail}). Its samples have collapsed onto "
+            f"a point or a line (singleton or collinear samples, or repeated values), so "
+            f"the Gaussian density is undefined. Try: increase reg_covar (now "
+            f"{reg_covar:g}; e.g. 1e-6 times the data's variance or more), decrease "
+            f"n_components, or rescale/standardise the features."
+        ) from None
 
 
 def _estimate_log_prob_resp(X, weights, means, precisions_chol, covariance_type):
-    r"""E-step: :math:`\log p(x_i)` (n,) and :math:`\log r_{ic}` (n, K), by log-sum-exp."""
-    with np.errstate(divide="ignore"):
-        weighted_log_prob = np.log(weights) + _estimate_log_gaussian_prob(
-            X, means, precisions_chol, covariance_type
-        )
-    log_prob_norm = _logsumexp_rows(weighted_log_prob)
-    with np.errstate(under="ignore"):
-        log_resp = weighted_log_prob - log_prob_norm[:, np.newaxis]
-    return log_prob_norm, log_resp
+    r"""E-step: :math:`\log p(x_i)` (n,) and :math:`\log r_{ic}` (n, K) (:func:`gmmlib._gaussian.e_step`)."""
+    kind = _gaussian.COVARIANCE_TYPES[covariance_type]
+    return _gaussian.e_step(kind, X, weights, means, precisions_chol)
 
 
 def _rescale_error(X, what):
@@ -629,6 +467,11 @@ class GaussianMixture:
             precisions = _check_precisions(self.precisions_init, self.covariance_type, K, d)
         return weights, means, precisions
 
+    @property
+    def _kind(self):
+        """The covariance type's maths (:mod:`gmmlib._gaussian`), for the fit under way."""
+        return _gaussian.COVARIANCE_TYPES[self.covariance_type]
+
     def _check_is_fitted(self):
         if not self.__sklearn_is_fitted__():
             raise _as_sklearn(NotFittedError)(
@@ -674,9 +517,7 @@ class GaussianMixture:
                 covariances, self.covariance_type, self.reg_covar
             )
         else:
-            precisions_chol = _precision_cholesky_from_precisions(
-                precisions_init, self.covariance_type
-            )
+            precisions_chol = self._kind.precision_cholesky_from_precisions(precisions_init)
             covariances = None
         return weights, means, covariances, precisions_chol
 
@@ -827,8 +668,8 @@ class GaussianMixture:
             )
         (weights, means, covariances, precisions_chol), n_iter, lower_bounds = best
         if covariances is None:  # max_iter=0 with precisions_init
-            covariances = _covariances_from_precision_cholesky(precisions_chol, self.covariance_type)
-        precisions = _precisions_from_cholesky(precisions_chol, self.covariance_type)
+            covariances = self._kind.covariances_from_precision_cholesky(precisions_chol)
+        precisions = self._kind.precisions_from_cholesky(precisions_chol)
         fitted = (weights, means, covariances, precisions_chol, precisions)
         if not all(np.isfinite(a).all() for a in fitted):
             raise _rescale_error(X, "the fitted precisions overflow")
@@ -937,31 +778,18 @@ class GaussianMixture:
         """
         self._check_is_fitted()
         _check_int(n_samples, "n_samples", 1)
-        d = self.means_.shape[1]
         rng = _check_random_state(self.random_state)
         counts = rng.multinomial(n_samples, self.weights_)
-        if self._fitted_covariance_type == "full":
-            parts = [rng.multivariate_normal(m, S, int(k)) for m, S, k in zip(self.means_, self.covariances_, counts)]
-        elif self._fitted_covariance_type == "tied":
-            parts = [rng.multivariate_normal(m, self.covariances_, int(k)) for m, k in zip(self.means_, counts)]
-        else:
-            parts = [
-                m + rng.standard_normal(size=(k, d)) * np.sqrt(v)
-                for m, v, k in zip(self.means_, self.covariances_, counts)
-            ]
+        kind = _gaussian.COVARIANCE_TYPES[self._fitted_covariance_type]
+        parts = kind.sample(rng, self.means_, self.covariances_, counts)
         labels = np.concatenate([np.full(k, c, dtype=int) for c, k in enumerate(counts)])
         return np.vstack(parts), labels
 
     def _n_parameters(self):
         """Number of free parameters: means, covariances and K - 1 weights."""
         K, d = self.means_.shape
-        covariance_params = {
-            "full": K * d * (d + 1) / 2,
-            "tied": d * (d + 1) / 2,
-            "diag": K * d,
-            "spherical": K,
-        }[self._fitted_covariance_type]
-        return int(covariance_params + K * d + K - 1)
+        kind = _gaussian.COVARIANCE_TYPES[self._fitted_covariance_type]
+        return kind.n_parameters(K, d) + K * d + K - 1
 
     def bic(self, X):
         r"""Bayesian information criterion :math:`-2\log L + p\log n` (lower is better)."""
@@ -976,19 +804,6 @@ class GaussianMixture:
 
 # ############################################################################
 # Diagnostics
-
-
-def _feature_variances(gm):
-    """Variance of every component along every feature, shape (K, d)."""
-    K, d = gm.means_.shape
-    covariances = np.asarray(gm.covariances_)
-    if gm.covariance_type == "full":
-        return np.diagonal(covariances, axis1=1, axis2=2).copy()
-    if gm.covariance_type == "tied":
-        return np.tile(np.diagonal(covariances), (K, 1))
-    if gm.covariance_type == "diag":
-        return covariances.copy()
-    return np.repeat(covariances[:, np.newaxis], d, axis=1)
 
 
 def collapsed_components(gm, X, *, variance_factor=10.0, min_samples=2):
@@ -1034,7 +849,9 @@ def collapsed_components(gm, X, *, variance_factor=10.0, min_samples=2):
     _check_int(min_samples, "min_samples", 1)
     if not (isinstance(variance_factor, numbers.Real) and variance_factor > 0):
         raise ValueError(f"variance_factor must be a number > 0; received {variance_factor!r}.")
-    variances = _feature_variances(gm)
+    variances = _gaussian.COVARIANCE_TYPES[gm.covariance_type].feature_variances(
+        np.asarray(gm.covariances_), *gm.means_.shape
+    )
     floor = variance_factor * max(float(gm.reg_covar), 0.0) + 1e-12 * X.var(axis=0)
     labels = gm.predict(X)
     collapsed = []

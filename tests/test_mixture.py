@@ -132,7 +132,9 @@ def test_far_apart_components_underflow_safely():
             warnings.simplefilter("ignore")
             ref = SkGaussianMixture(3, covariance_type=covariance_type, max_iter=20, tol=0, **init).fit(X)
             ours = GaussianMixture(3, covariance_type=covariance_type, max_iter=20, tol=0, **init).fit(X)
-        assert_same_model(ours, ref)
+        # scikit-learn's diagonal variances are E[x^2] - mu^2, which loses eps * (1e4)^2 ~ 2e-8
+        # of a unit variance here; gmmlib's plain path sums (x - mu)^2 (see _gaussian)
+        assert_same_model(ours, ref, rtol=RTOL if covariance_type in ("full", "tied") else 1e-6)
         resp = ours.predict_proba(X)
         assert np.isfinite(resp).all() and resp.min() >= 0
         assert np.sum(resp == 0) >= 2 * len(X)  # the flushed entries are exact zeros
