@@ -64,23 +64,24 @@ Numerical and speed care:
   :math:`\sum_i r_{ic} x_i x_i^\top = Z Z^\top` with :math:`Z = x \sqrt{r_c}`
   (a symmetric rank-k update). It returns the same statistics ``nk, S``.
 
-:mod:`gmmlib.mixture` keeps a plainly written per-component path
-(``_estimate_log_gaussian_prob`` and friends) that this module is tested against.
+:mod:`gmmlib._gaussian` holds the plainly written per-component maths (the
+estimator's plain path, and the lesson functions of :mod:`gmmlib.core`) that
+this module is tested against.
 """
 
-import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 
 import numpy as np
 
+from ._gaussian import COVARIANCE_TYPES, LOG_2PI
+
 try:  # optional: installed with scikit-learn, but gmmlib does not require it
     from threadpoolctl import ThreadpoolController
 except ImportError:  # pragma: no cover
     ThreadpoolController = None
 
-LOG_2PI = math.log(2 * math.pi)
 #: log-responsibilities below this are flushed to 0 (exp(-667) ~ 1e-290)
 LOG_FLUSH = -667.0
 #: target size in bytes of one chunk's work arrays (feature block, centred rows,
@@ -577,12 +578,7 @@ def m_step_kappa(covariance_type, weights, means, covariances):
     :math:`E[x^2] - \mu^2`, which loses about ``eps * kappa`` of it; beyond
     ``KAPPA_MAX`` the estimator redoes the iteration on its plain path.
     """
-    variances = {
-        "full": lambda: np.diagonal(covariances, axis1=1, axis2=2),
-        "tied": lambda: np.diagonal(covariances)[np.newaxis, :],
-        "diag": lambda: covariances,
-        "spherical": lambda: covariances[:, np.newaxis],
-    }[covariance_type]()
+    variances = COVARIANCE_TYPES[covariance_type].feature_variances(covariances, *means.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.max(means**2 / variances, axis=1)
     if not np.isfinite(ratio).all():  # a variance <= 0: let the plain path decide

@@ -221,7 +221,7 @@ class _Tied(_Matrices):
         return stack[0]
 
     def covariances(self, resp, X, nk, means, reg_covar):
-        r""":math:`\Sigma = \frac{1}{\sum_c m_c}\big(X^\top X - \sum_c m_c \mu_c\mu_c^\top\big) + \text{reg}\,I`.
+        r""":math:`\Sigma = \big(X^\top X - \sum_c m_c \mu_c\mu_c^\top\big) / \sum_c m_c + \text{reg}\,I`.
 
         This is the components' scatter pooled, :math:`\sum_c m_c \Sigma_c / n`,
         whenever every row of ``resp`` sums to 1 (every E-step). scikit-learn

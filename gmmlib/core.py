@@ -10,15 +10,23 @@ Everything runs in log space: covariances are factored by Cholesky,
 normalised with log-sum-exp, so densities as small as ``1e-29`` (the seed's
 ``N(A | men)``) and far below survive as numbers instead of underflowing to 0.
 
-The estimator :class:`gmmlib.GaussianMixture` is the fast, scikit-learn
-compatible version of the same algorithm; it is tested against these
-functions.
+The maths itself lives once, in :mod:`gmmlib._gaussian`: the log-density
+behind :func:`mvn_logpdf`, the normalisation behind :func:`e_step`, the
+covariance update behind :func:`m_step` and :func:`logsumexp` are the code the
+estimator :class:`gmmlib.GaussianMixture` runs on its plain path; its fast path
+(:mod:`gmmlib._fast`) is tested against them, and one estimator iteration
+from given parameters equals one :func:`e_step` + :func:`m_step`
+(``tests/test_core.py``). The functions here add what a lesson needs: checks
+with advice, a ``ValueError`` for an empty component (the estimator instead
+adds ``10 eps`` to every ``m_c``, as scikit-learn), and the run's history.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import _gaussian
+from ._gaussian import LOG_2PI, logsumexp  # noqa: F401  (public here: gmmlib.logsumexp)
 from ._validation import (
     _as_float_array,
     check_covariance,
@@ -44,7 +52,6 @@ __all__ = [
     "em",
 ]
 
-LOG_2PI = np.log(2 * np.pi)
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,9 +136,13 @@ def mvn_logpdf(X, mean, cov):
         \log \mathcal{N}(x \mid \mu, \Sigma) = -\tfrac12 \left[ d \log 2\pi
         + \log|\Sigma| + (x-\mu)^\top \Sigma^{-1} (x-\mu) \right]
 
-    With the Cholesky factor :math:`\Sigma = L L^\top`:
-    :math:`\log|\Sigma| = 2 \sum_j \log L_{jj}` and the quadratic form is
-    :math:`\lVert z \rVert^2` with :math:`z = L^{-1}(x - \mu)`.
+    With the Cholesky factor :math:`\Sigma = L L^\top` and
+    :math:`U = L^{-\top}` (so :math:`\Sigma^{-1} = U U^\top`):
+    :math:`\log|\Sigma| = 2 \sum_j \log L_{jj} = -2 \sum_j \log U_{jj}` and
+    the quadratic form is :math:`\lVert z \rVert^2` with
+    :math:`z = L^{-1}(x - \mu) = U^\top (x - \mu)`. The computation is
+    :func:`gmmlib._gaussian.log_gaussian_prob`, the code the estimator runs on
+    its plain path.
 
     Parameters
     ----------
@@ -162,13 +173,12 @@ def mvn_logpdf(X, mean, cov):
     mean = check_means(np.reshape(mean, (1, -1)), 1, d, name="mean")[0]
     cov = check_covariance(cov, d)
     L = cholesky(cov)
-    log_det = 2 * np.sum(np.log(np.diag(L)))
-    z = np.linalg.solve(L, (X - mean).T)  # z = L^{-1} (x - mu), shape (d, n)
+    U = np.linalg.solve(L, np.eye(d)).T  # the precision's Cholesky factor, L^{-T}
     with np.errstate(over="ignore"):
-        mahalanobis_sq = np.sum(z**2, axis=0)
-    if not np.isfinite(mahalanobis_sq).all():
+        logpdf = _gaussian.log_gaussian_prob(_gaussian.FULL, X, mean[np.newaxis], U[np.newaxis])[:, 0]
+    if not np.isfinite(logpdf).all():
         raise _rescale_error("the squared distance of a sample from the mean overflows", X)
-    return -0.5 * (d * LOG_2PI + log_det + mahalanobis_sq)
+    return logpdf
 
 
 def mvn_pdf(X, mean, cov):
@@ -193,34 +203,6 @@ def mvn_pdf(X, mean, cov):
     0.01066...
     """
     return np.exp(mvn_logpdf(X, mean, cov))
-
-
-def logsumexp(a, axis=None):
-    r"""Stable :math:`\log \sum_j \exp(a_j)`.
-
-    Uses :math:`\log\sum_j e^{a_j} = m + \log\sum_j e^{a_j - m}` with
-    :math:`m = \max_j a_j`, so the largest term is :math:`e^0 = 1` and nothing
-    overflows or underflows to an all-zero sum.
-
-    Parameters
-    ----------
-    a : array-like
-    axis : int or None
-        Axis to reduce over; ``None`` reduces over everything.
-
-    Returns
-    -------
-    ndarray or float
-        ``-inf`` for an empty sum (as :func:`scipy.special.logsumexp`).
-    """
-    a = np.asarray(a, dtype=float)
-    if a.size == 0:  # log of an empty sum, log 0
-        return np.squeeze(np.full(np.sum(a, axis=axis, keepdims=True).shape, -np.inf), axis=axis) \
-            if axis is not None else -np.inf
-    m = np.max(a, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    out = m + np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True))
-    return np.squeeze(out, axis=axis) if axis is not None else out.reshape(())[()]
 
 
 def _rescale_error(what, X):
@@ -291,8 +273,7 @@ def e_step(X, params):
     resp : ndarray of shape (n, K)
         Each row is a probability distribution over the components.
     """
-    log_prob = weighted_log_prob(X, params)
-    log_resp = log_prob - logsumexp(log_prob, axis=1)[:, np.newaxis]
+    _, log_resp = _gaussian.log_resp(weighted_log_prob(X, params))
     return np.exp(log_resp)
 
 
@@ -327,7 +308,7 @@ def m_step(X, resp, reg_covar=0.0):
     X = check_X(X)
     resp = check_resp(resp, X.shape[0])
     check_nonnegative_real(reg_covar, "reg_covar")
-    n, d = X.shape
+    n = X.shape[0]
     nk = resp.sum(axis=0)  # m_c, shape (K,)
     if (nk <= 0).any():
         c = int(np.argmin(nk))
@@ -336,14 +317,9 @@ def m_step(X, resp, reg_covar=0.0):
             f"is undefined. Re-initialise it, or use fewer components."
         )
     weights = nk / n
-    means = resp.T @ X / nk[:, np.newaxis]
-    covariances = np.empty((resp.shape[1], d, d))
     with np.errstate(over="ignore", invalid="ignore"):  # looked for below
-        for c in range(resp.shape[1]):
-            diff = X - means[c]  # rows are (x_i - mu_c)^T
-            covariances[c] = (resp[:, c] * diff.T) @ diff / nk[c]
-            covariances[c] = (covariances[c] + covariances[c].T) / 2  # exact symmetry
-            covariances[c].flat[:: d + 1] += reg_covar
+        # the estimator's M-step too (gmmlib._gaussian); it symmetrises the covariances
+        means, covariances = _gaussian.m_step(_gaussian.FULL, X, resp, nk, reg_covar)
     if not np.isfinite(covariances).all():
         raise _rescale_error("the covariances overflow", X)
     return GMMParams(weights / weights.sum(), means, covariances)

@@ -41,19 +41,39 @@ def with_inf():
 @pytest.mark.parametrize(
     "X, match",
     [
-        (with_nan(), r"X must contain only finite numbers; received 1 non-finite value\(s\) \(NaN\), the first at index \(2, 1\)"),
+        (
+            with_nan(),
+            r"X must contain only finite numbers; received 1 non-finite value\(s\) \(NaN\), the first at"
+            r" index \(2, 1\)",
+        ),
         (with_inf(), r"X must contain only finite numbers; .*\(inf\), the first at index \(4, 0\)"),
-        (np.arange(6.0), r"X must be a 2-D array .*received an array with 1 dimension\(s\).*reshape\(-1, 1\)"),
-        (np.zeros((2, 3, 2)), r"X must be a 2-D array .*received an array with 3 dimension\(s\), shape \(2, 3, 2\)"),
-        (np.zeros((0, 2)), r"X must have at least one sample and one feature; received an empty array of shape \(0, 2\)"),
+        (
+            np.arange(6.0),
+            r"X must be a 2-D array .*received an array with 1 dimension\(s\).*reshape\(-1, 1\)",
+        ),
+        (
+            np.zeros((2, 3, 2)),
+            r"X must be a 2-D array .*received an array with 3 dimension\(s\), shape \(2, 3, 2\)",
+        ),
+        (
+            np.zeros((0, 2)),
+            r"X must have at least one sample and one feature; received an empty array of shape \(0, 2\)",
+        ),
         (np.zeros((4, 0)), r"X must have at least one sample and one feature"),
         ([[1.0, 2.0], [3.0]], r"X must be an array of numbers; it could not be converted"),
         ([["a", "b"], ["c", "d"]], r"X must contain real numbers; received an array of dtype <U1"),
-        (np.array([[1, None], [2, 3]], dtype=object), r"X must contain real numbers; received an array of dtype object"),
-        (np.array([[1 + 2j, 0], [0, 1]]), r"X must contain real numbers; received an array of dtype complex128"),
+        (
+            np.array([[1, None], [2, 3]], dtype=object),
+            r"X must contain real numbers; received an array of dtype object",
+        ),
+        (
+            np.array([[1 + 2j, 0], [0, 1]]),
+            r"X must contain real numbers; received an array of dtype complex128",
+        ),
         (X_GOOD[:1], r"X must have at least 2 samples; received 1"),
     ],
-    ids=["nan", "inf", "1-D", "3-D", "no rows", "no columns", "ragged", "strings", "object", "complex", "one row"],
+    ids=["nan", "inf", "1-D", "3-D", "no rows", "no columns", "ragged", "strings", "object", "complex",
+         "one row"],
 )
 def test_bad_X_in_fit(X, match):
     snapshot = copy.deepcopy(X)
@@ -104,8 +124,15 @@ def test_bad_X_in_core_functions():
         (dict(n_components=-2), r"n_components must be an integer >= 1; received -2"),
         (dict(n_components=2.5), r"n_components must be an integer >= 1; received 2.5 of type float"),
         (dict(n_components=True), r"n_components must be an integer >= 1; received True of type bool"),
-        (dict(covariance_type="ful"), r"covariance_type must be one of 'full', 'tied', 'diag', 'spherical'; received 'ful'"),
-        (dict(init_params="k-means"), r"init_params must be one of 'kmeans', 'k-means\+\+', 'random', 'random_from_data'; received 'k-means'"),
+        (
+            dict(covariance_type="ful"),
+            r"covariance_type must be one of 'full', 'tied', 'diag', 'spherical'; received 'ful'",
+        ),
+        (
+            dict(init_params="k-means"),
+            r"init_params must be one of 'kmeans', 'k-means\+\+', 'random', 'random_from_data'; received"
+            r" 'k-means'",
+        ),
         (dict(tol=-1.0), r"tol must be >= 0; received -1.0"),
         (dict(reg_covar=-1e-6), r"reg_covar must be >= 0; received -1e-06"),
         (dict(reg_covar=np.nan), r"reg_covar must be a finite real number >= 0; received nan"),
@@ -113,7 +140,10 @@ def test_bad_X_in_core_functions():
         (dict(n_init=0), r"n_init must be an integer >= 1; received 0"),
         (dict(verbose=-1), r"verbose must be an integer >= 0; received -1"),
         (dict(warm_start="yes"), r"warm_start must be True or False; received 'yes'"),
-        (dict(random_state="seed"), r"random_state must be None, an int or a numpy.random.RandomState; received 'seed'"),
+        (
+            dict(random_state="seed"),
+            r"random_state must be None, an int or a numpy.random.RandomState; received 'seed'",
+        ),
     ],
 )
 def test_bad_hyper_parameters(kwargs, match):
@@ -135,20 +165,54 @@ SPD = np.array([[2.0, 0.5], [0.5, 1.0]])
         (dict(weights_init=[0.5, 0.6]), r"weights_init must sum to 1; received a sum of 1.1"),
         (dict(weights_init=[1.5, -0.5]), r"weights_init must be non-negative; received minimum -0.5"),
         (dict(weights_init=[np.nan, 0.5]), r"weights_init must contain only finite numbers"),
-        (dict(means_init=[[0.0, 0.0]]), r"means_init must have shape \(n_components, n_features\) = \(2, 2\); received shape \(1, 2\)"),
-        (dict(means_init=[[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]), r"means_init must have shape .* received shape \(2, 3\)"),
+        (
+            dict(means_init=[[0.0, 0.0]]),
+            r"means_init must have shape \(n_components, n_features\) = \(2, 2\); received shape \(1, 2\)",
+        ),
+        (
+            dict(means_init=[[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]),
+            r"means_init must have shape .* received shape \(2, 3\)",
+        ),
         (dict(means_init=[[0.0, np.inf], [1.0, 1.0]]), r"means_init must contain only finite numbers"),
         (dict(means_init=[["a", "b"], ["c", "d"]]), r"means_init must contain real numbers"),
-        (dict(precisions_init=np.stack([SPD] * 3)), r"precisions_init must have shape \(2, 2, 2\) for covariance_type='full'.*received shape \(3, 2, 2\)"),
-        (dict(precisions_init=SPD), r"precisions_init must have shape \(2, 2, 2\) for covariance_type='full'"),
-        (dict(precisions_init=np.stack([SPD, [[1.0, 2.0], [2.0, 1.0]]])), r"precisions_init\[1\] must be positive definite .*smallest eigenvalue -1"),
-        (dict(precisions_init=np.stack([SPD, [[1.0, 0.3], [0.0, 1.0]]])), r"precisions_init\[1\] must be symmetric"),
-        (dict(covariance_type="tied", precisions_init=np.stack([SPD] * 2)), r"precisions_init must have shape \(2, 2\) for covariance_type='tied'"),
+        (
+            dict(precisions_init=np.stack([SPD] * 3)),
+            r"precisions_init must have shape \(2, 2, 2\) for covariance_type='full'.*received shape \(3,"
+            r" 2, 2\)",
+        ),
+        (
+            dict(precisions_init=SPD),
+            r"precisions_init must have shape \(2, 2, 2\) for covariance_type='full'",
+        ),
+        (
+            dict(precisions_init=np.stack([SPD, [[1.0, 2.0], [2.0, 1.0]]])),
+            r"precisions_init\[1\] must be positive definite .*smallest eigenvalue -1",
+        ),
+        (
+            dict(precisions_init=np.stack([SPD, [[1.0, 0.3], [0.0, 1.0]]])),
+            r"precisions_init\[1\] must be symmetric",
+        ),
+        (
+            dict(covariance_type="tied", precisions_init=np.stack([SPD] * 2)),
+            r"precisions_init must have shape \(2, 2\) for covariance_type='tied'",
+        ),
         (dict(covariance_type="tied", precisions_init=-SPD), r"precisions_init must be positive definite"),
-        (dict(covariance_type="diag", precisions_init=[1.0, 2.0]), r"precisions_init must have shape \(2, 2\) for covariance_type='diag'"),
-        (dict(covariance_type="diag", precisions_init=[[1.0, 2.0], [0.0, 1.0]]), r"precisions_init must be positive for covariance_type='diag'; received 0 \(component 1\)"),
-        (dict(covariance_type="spherical", precisions_init=[1.0, -2.0]), r"precisions_init must be positive for covariance_type='spherical'; received -2 \(component 1\)"),
-        (dict(covariance_type="spherical", precisions_init=[[1.0], [2.0]]), r"precisions_init must have shape \(2,\) for covariance_type='spherical'"),
+        (
+            dict(covariance_type="diag", precisions_init=[1.0, 2.0]),
+            r"precisions_init must have shape \(2, 2\) for covariance_type='diag'",
+        ),
+        (
+            dict(covariance_type="diag", precisions_init=[[1.0, 2.0], [0.0, 1.0]]),
+            r"precisions_init must be positive for covariance_type='diag'; received 0 \(component 1\)",
+        ),
+        (
+            dict(covariance_type="spherical", precisions_init=[1.0, -2.0]),
+            r"precisions_init must be positive for covariance_type='spherical'; received -2 \(component 1\)",
+        ),
+        (
+            dict(covariance_type="spherical", precisions_init=[[1.0], [2.0]]),
+            r"precisions_init must have shape \(2,\) for covariance_type='spherical'",
+        ),
     ],
 )
 def test_bad_initial_parameters(kwargs, match):
@@ -164,7 +228,9 @@ def test_bad_params_in_core_functions():
         gmmlib.GMMParams([0.4, 0.5], [[0, 0], [1, 1]], [np.eye(2)] * 2)
     with pytest.raises(ValueError, match=r"weights must be non-negative; received minimum -0.5"):
         gmmlib.GMMParams([1.5, -0.5], [[0, 0], [1, 1]], [np.eye(2)] * 2)
-    with pytest.raises(ValueError, match=r"covariances must have shape \(K, d, d\) = \(2, 2, 2\); received shape \(2, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"covariances must have shape \(K, d, d\) = \(2, 2, 2\); received shape \(2, 2\)",
+    ):
         gmmlib.GMMParams([0.5, 0.5], [[0, 0], [1, 1]], np.eye(2))
     with pytest.raises(ValueError, match=r"covariances\[1\] must be symmetric"):
         gmmlib.GMMParams([0.5, 0.5], [[0, 0], [1, 1]], [np.eye(2), [[1.0, 0.5], [0.0, 1.0]]])
@@ -189,7 +255,11 @@ def test_seed_collapse_in_estimator_names_component_and_cures():
     )
     # both components collapse onto the line of the seed's collinear people; which one
     # the Cholesky factorisation trips over first is a matter of rounding
-    with pytest.raises(ValueError, match=r"component [01] \(covariance_type='full'\) has a covariance that is not positive definite") as info:
+    with pytest.raises(
+        ValueError,
+        match=r"component [01] \(covariance_type='full'\) has a covariance that is not positive"
+              r" definite",
+    ) as info:
         gm.fit(X)
     message = str(info.value)
     for cure in ("increase reg_covar", "decrease n_components", "rescale"):
@@ -337,7 +407,9 @@ def test_defect_4_negative_random_state(seed):
 def test_defect_4_warm_start_after_changing_covariance_type_or_n_components():
     gm = fit(warm_start=True)
     gm.set_params(covariance_type="diag")
-    with pytest.raises(ValueError, match=r"warm_start=True continues the previous fit, which has covariance_type='full'"):
+    with pytest.raises(
+        ValueError, match=r"warm_start=True continues the previous fit, which has covariance_type='full'",
+    ):
         gm.fit(X_GOOD)
     gm.set_params(covariance_type="full", n_components=3)
     with pytest.raises(ValueError, match=r"which has n_components=2; now n_components=3.*warm_start=False"):

@@ -230,3 +230,41 @@ def test_em_is_monotone_on_random_mixtures():
         start = random_params(rng, 3, d)
         ll = np.array(gmmlib.em(X, start, max_iter=30, tol=0.0, reg_covar=1e-6).log_likelihoods)
         assert np.all(np.diff(ll) >= -1e-9 * np.abs(ll[1:]))
+
+
+# --------------------------------------------------------------------------
+# the estimator runs the same maths (issue 12: one home for the EM maths)
+
+
+@pytest.mark.parametrize("engine", ["plain", "fast"])
+@pytest.mark.parametrize("reg_covar", [0.0, 1e-3])
+def test_one_estimator_iteration_is_one_e_step_and_m_step(engine, reg_covar, monkeypatch):
+    """GaussianMixture(max_iter=1) from given parameters equals one e_step + m_step
+    of the lesson functions (which module docstrings promise)."""
+    import warnings
+
+    from gmmlib.mixture import GaussianMixture
+
+    X = datasets.old_faithful()
+    params = gmmlib.GMMParams(
+        [0.3, 0.3, 0.4], [[2.0, 50.0], [3.5, 70.0], [4.5, 85.0]], [np.diag([0.5, 30.0])] * 3
+    )
+    expected = gmmlib.m_step(X, gmmlib.e_step(X, params), reg_covar=reg_covar)
+    monkeypatch.setattr(GaussianMixture, "_engine", engine)
+    gm = GaussianMixture(3, max_iter=1, tol=0.0, reg_covar=reg_covar, weights_init=params.weights,
+                         means_init=params.means, precisions_init=np.linalg.inv(params.covariances))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning: one iteration, tol=0
+        gm.fit(X)
+    np.testing.assert_allclose(gm.weights_, expected.weights, rtol=1e-12)
+    np.testing.assert_allclose(gm.means_, expected.means, rtol=1e-12)
+    np.testing.assert_allclose(gm.covariances_, expected.covariances, rtol=1e-10)
+    # the lower bound of that iteration is the log-likelihood of the starting parameters
+    assert gm.lower_bound_ == pytest.approx(gmmlib.log_likelihood(X, params) / len(X), rel=1e-12)
+
+
+def test_core_and_estimator_share_one_logsumexp_and_log_2pi():
+    from gmmlib import _fast, _gaussian, core
+
+    assert core.logsumexp is gmmlib.logsumexp is _gaussian.logsumexp
+    assert core.LOG_2PI is _gaussian.LOG_2PI and _fast.LOG_2PI is _gaussian.LOG_2PI

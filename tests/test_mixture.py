@@ -42,7 +42,6 @@ def make_blobs(seed=0, n=600, d=3, K=3, offset=10.0):
 def initial_params(X, K, covariance_type, seed=1):
     """Deliberately rough initial parameters, shaped for ``covariance_type``."""
     rng = np.random.default_rng(seed)
-    d = X.shape[1]
     variances = X.var(axis=0)
     precisions = {
         "full": np.stack([np.diag(1 / variances)] * K),
