@@ -18,6 +18,8 @@ __all__ = [
     "cholesky",
     "check_nonnegative_real",
     "check_positive_int",
+    "check_choice",
+    "check_random_state",
 ]
 
 
@@ -295,3 +297,32 @@ def check_positive_int(value, name, minimum=1):
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; received {value}.")
     return int(value)
+
+
+def check_choice(value, name, choices):
+    """Validate a string option such as ``covariance_type``."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(
+            f"{name} must be one of {', '.join(repr(c) for c in choices)}; "
+            f"received {value!r}."
+        )
+    return value
+
+
+def check_random_state(random_state):
+    """None (NumPy's global RandomState), an int seed, or a RandomState."""
+    if random_state is None:
+        return np.random.mtrand._rand
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if not 0 <= random_state < 2**32:
+            raise ValueError(
+                f"random_state must be an int between 0 and 2**32 - 1 (a seed); received "
+                f"{random_state}. Use e.g. random_state=0 for reproducible fits."
+            )
+        return np.random.RandomState(int(random_state))
+    if isinstance(random_state, np.random.RandomState):
+        return random_state
+    raise ValueError(
+        f"random_state must be None, an int or a numpy.random.RandomState; received "
+        f"{random_state!r}. Use an int such as random_state=0 for reproducible fits."
+    )

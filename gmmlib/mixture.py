@@ -9,28 +9,24 @@ stopping rule and ``lower_bound_``), plus ``lower_bounds_``: the lower bound
 (mean log-likelihood per sample) after every iteration of the best
 initialisation, which the lessons plot.
 
-Two implementations of one EM iteration live here:
+One EM iteration runs one of two ways:
 
-- the *plain path*: per-component functions written like the maths and like
-  scikit-learn's (``_estimate_gaussian_parameters``,
-  ``_estimate_log_gaussian_prob``, ``_estimate_log_prob_resp``);
+- the *plain path*: the per-component maths of :mod:`gmmlib._gaussian`, the
+  same code as the lesson functions of :mod:`gmmlib.core`, written like the
+  maths (``_estimate_gaussian_parameters`` adds scikit-learn's ``10 eps`` to
+  every ``m_c``, ``_compute_precision_cholesky`` words the error);
 - the *fast path* (:mod:`gmmlib._fast`, the default): the E- and M-step fused
   into one chunked pass, with the log-densities of all components as a single
   matrix product (exponential-family form), or, for full covariances with
   large ``d`` and few components, one whitening product per component (a cost
-  model in :func:`gmmlib._fast.use_per_component` picks). The tests check that
-  all paths agree, and that they agree with scikit-learn.
+  model in :func:`gmmlib._fast.use_per_component` picks). Where its
+  sums-of-products form would lose digits (components far from the data's
+  centre, or a variance tiny next to its mean's square) it hands the
+  iteration to the plain path. The tests check that all paths agree, with
+  scikit-learn and with the lesson functions.
 
-Covariance shapes, as in scikit-learn:
-
-=========  ============================  =====================================
-type       ``covariances_`` shape         meaning
-=========  ============================  =====================================
-full       (K, d, d)                      one full matrix per component
-tied       (d, d)                         one matrix shared by all components
-diag       (K, d)                         a diagonal per component
-spherical  (K,)                           one variance per component
-=========  ============================  =====================================
+The covariance shapes (``full``, ``tied``, ``diag``, ``spherical``) are
+scikit-learn's; :mod:`gmmlib._gaussian` tabulates them.
 """
 
 import inspect
@@ -46,7 +42,9 @@ from . import _fast, _gaussian
 from ._kmeans import kmeans, kmeans_plusplus
 from ._validation import (
     _as_float_array,
+    check_choice,
     check_nonnegative_real,
+    check_random_state,
     check_weights,
     check_X,
     column_sums,
@@ -125,34 +123,6 @@ def _check_data(X, name="X", n_features=None, min_samples=1):
             f"{n_features} features as input)."
         )
     return array, dtype
-
-
-def _check_choice(value, name, choices):
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(
-            f"{name} must be one of {', '.join(repr(c) for c in choices)}; "
-            f"received {value!r}."
-        )
-    return value
-
-
-def _check_random_state(random_state):
-    """None (NumPy's global RandomState), an int seed, or a RandomState."""
-    if random_state is None:
-        return np.random.mtrand._rand
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        if not 0 <= random_state < 2**32:
-            raise ValueError(
-                f"random_state must be an int between 0 and 2**32 - 1 (a seed); received "
-                f"{random_state}. Use e.g. random_state=0 for reproducible fits."
-            )
-        return np.random.RandomState(int(random_state))
-    if isinstance(random_state, np.random.RandomState):
-        return random_state
-    raise ValueError(
-        f"random_state must be None, an int or a numpy.random.RandomState; received "
-        f"{random_state!r}. Use an int such as random_state=0 for reproducible fits."
-    )
 
 
 def _check_precisions(precisions, covariance_type, n_components, n_features):
@@ -431,12 +401,12 @@ class GaussianMixture:
     def _check_parameters(self, X):
         """Validate the hyper-parameters and ``*_init`` arrays (copies, never the caller's)."""
         K = _check_int(self.n_components, "n_components", 1)
-        _check_choice(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
+        check_choice(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
         check_nonnegative_real(self.tol, "tol")
         check_nonnegative_real(self.reg_covar, "reg_covar")
         _check_int(self.max_iter, "max_iter", 0)
         _check_int(self.n_init, "n_init", 1)
-        _check_choice(self.init_params, "init_params", INIT_PARAMS)
+        check_choice(self.init_params, "init_params", INIT_PARAMS)
         verbose = int(self.verbose) if isinstance(self.verbose, (bool, np.bool_)) else self.verbose
         _check_int(verbose, "verbose", 0)
         _check_int(self.verbose_interval, "verbose_interval", 1)
@@ -614,7 +584,7 @@ class GaussianMixture:
         inits = self._check_parameters(X)
         warm = self._warm_state(X)
         n_init = self.n_init if warm is None else 1
-        random_state = _check_random_state(self.random_state)
+        random_state = check_random_state(self.random_state)
         iterate = self._em_iteration_fast if self._engine == "fast" else self._em_iteration_plain
 
         best = None
@@ -778,7 +748,7 @@ class GaussianMixture:
         """
         self._check_is_fitted()
         _check_int(n_samples, "n_samples", 1)
-        rng = _check_random_state(self.random_state)
+        rng = check_random_state(self.random_state)
         counts = rng.multinomial(n_samples, self.weights_)
         kind = _gaussian.COVARIANCE_TYPES[self._fitted_covariance_type]
         parts = kind.sample(rng, self.means_, self.covariances_, counts)

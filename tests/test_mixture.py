@@ -565,3 +565,22 @@ def test_defect_6_a_samples_score_does_not_depend_on_the_other_rows():
         alone = np.concatenate([gm.score_samples(X[i:i + 1]) for i in range(20)])
         with_outlier = gm.score_samples(np.vstack([X[:20], [[3e3, -3e3, 3e3]]]))[:20]  # main: 5e-12
         np.testing.assert_allclose(with_outlier, alone, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("engine", ["fast", "plain"])
+@pytest.mark.parametrize("covariance_type", ["diag", "spherical"])
+def test_defect_3_tight_cluster_far_away_diagonal(engine, covariance_type, monkeypatch):
+    # the diagonal M-step's E[x^2] - mu^2 loses a variance 1e-12 next to mu^2 ~ 1e4:
+    # such a component is summed again as (x - mu)^2 (gmmlib._gaussian)
+    X = tight_far_cluster()
+    precisions = np.ones((2, 2)) if covariance_type == "diag" else np.ones(2)
+    monkeypatch.setattr(GaussianMixture, "_engine", engine)
+    gm = GaussianMixture(2, covariance_type=covariance_type, reg_covar=0.0, max_iter=20, tol=0,
+                         weights_init=[0.5, 0.5], means_init=[[0.0, 0.0], [100.0, 100.0]],
+                         precisions_init=precisions)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        gm.fit(X)
+    exact = X[300:].var(axis=0)  # NumPy's two-pass variance of the tight cluster
+    expected = exact if covariance_type == "diag" else exact.mean()
+    np.testing.assert_allclose(gm.covariances_[1], expected, rtol=1e-6)
