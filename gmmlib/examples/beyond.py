@@ -14,6 +14,7 @@ The lecture figures of :mod:`gmmlib.figures.beyond` draw these runs.
 """
 
 import functools
+import warnings
 
 import numpy as np
 
@@ -42,7 +43,13 @@ __all__ = [
     "separation_run",
     "separation_sweep",
     "em_map_jacobian",
+    "converged_run",
     "parameter_rate",
+    "remaining_gap",
+    "TIMING_SHAPE",
+    "TIMING_ITERATIONS",
+    "timing_data",
+    "fast_path_timing",
 ]
 
 #: The digits of ``load_digits`` used in lesson 10.
@@ -276,12 +283,91 @@ def em_map_jacobian(X, params, h=1e-6):
 
 
 @functools.lru_cache(maxsize=None)
-def parameter_rate(separation, tol=1e-11):
-    """The largest |eigenvalue| of :func:`em_map_jacobian` at the fixed point of :func:`separation_run`.
+def converged_run(separation, tol=1e-11):
+    """:func:`separation_run` continued until the log-likelihood rises by less than ``tol``.
 
-    The run of the sweep is continued until the log-likelihood rises by less
-    than ``tol``, so the Jacobian is taken (almost exactly) at the fixed point.
+    Its last parameters are (almost exactly) the fixed point, and its last
+    log-likelihood the limit the stopping rule of the sweep approximates.
     """
     X = two_gaussians_1d(separation)
-    fixed_point = em(X, separation_run(separation).params, max_iter=5000, tol=tol).params
-    return float(np.max(np.abs(np.linalg.eigvals(em_map_jacobian(X, fixed_point)))))
+    return em(X, separation_run(separation).params, max_iter=5000, tol=tol)
+
+
+def parameter_rate(separation):
+    """The largest |eigenvalue| of :func:`em_map_jacobian` at the fixed point of :func:`converged_run`."""
+    X = two_gaussians_1d(separation)
+    jacobian = em_map_jacobian(X, converged_run(separation).params)
+    return float(np.max(np.abs(np.linalg.eigvals(jacobian))))
+
+
+def remaining_gap(separation):
+    r"""How far below its limit the sweep's run stopped, measured and predicted.
+
+    With a linear rate :math:`r` the improvements after the last one,
+    :math:`\Delta`, add up to :math:`\Delta (r + r^2 + \dots) = \Delta\, r / (1 - r)`.
+
+    Returns
+    -------
+    dict
+        ``last_step`` (the last improvement, below tol), ``rate`` (the sweep's
+        measured rate), ``predicted`` (:math:`\Delta r / (1 - r)`) and
+        ``actual`` (:func:`converged_run`'s final log-likelihood minus the sweep's).
+    """
+    lls = separation_run(separation).log_likelihoods
+    rate = _tail_rate(lls)
+    last_step = lls[-1] - lls[-2]
+    return {"last_step": last_step, "rate": rate, "predicted": last_step * rate / (1 - rate),
+            "actual": converged_run(separation).log_likelihoods[-1] - lls[-1]}
+
+
+#: Shape and settings of the appendix's timing: n samples in d dimensions, K components,
+#: a fixed number of EM iterations (tol = 0) from the same start in both libraries.
+TIMING_SHAPE = {"n": 100_000, "d": 2, "K": 3}
+TIMING_ITERATIONS = 10
+TIMING_SEED = 2
+
+
+def timing_data(n=TIMING_SHAPE["n"], d=TIMING_SHAPE["d"], K=TIMING_SHAPE["K"], seed=TIMING_SEED):
+    """n draws from K well-separated round Gaussians in d dimensions, and a start near them."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(scale=5.0, size=(K, d))
+    X = centres[rng.integers(0, K, size=n)] + rng.standard_normal((n, d))
+    start = GMMParams(np.full(K, 1 / K), centres + 0.5, np.stack([np.eye(d) * 2.0] * K))
+    return X, start
+
+
+def fast_path_timing(repeats=2):
+    """Fit :class:`gmmlib.GaussianMixture` and scikit-learn's from the same start; best times.
+
+    Both run :data:`TIMING_ITERATIONS` iterations (``tol = 0``) on
+    :func:`timing_data`; the fits alternate, so a load spike hits both.
+
+    Returns
+    -------
+    dict
+        ``gmmlib_seconds``, ``sklearn_seconds`` (the best of ``repeats``) and
+        the two fits' ``lower_bounds`` (mean log-likelihood per sample).
+    """
+    import time
+
+    from sklearn.mixture import GaussianMixture as SklearnMixture
+
+    from ..mixture import GaussianMixture
+
+    X, start = timing_data()
+    settings = dict(n_components=len(start.weights), tol=0.0, max_iter=TIMING_ITERATIONS,
+                    weights_init=start.weights, means_init=start.means,
+                    precisions_init=np.linalg.inv(start.covariances))
+    times = {"gmmlib": [], "sklearn": []}
+    bounds = {}
+    for _ in range(repeats):
+        for name, cls in (("gmmlib", GaussianMixture), ("sklearn", SklearnMixture)):
+            model = cls(**settings)
+            tic = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "did not converge": tol = 0 on purpose
+                model.fit(X)
+            times[name].append(time.perf_counter() - tic)
+            bounds[name] = float(model.lower_bound_)
+    return {"gmmlib_seconds": min(times["gmmlib"]), "sklearn_seconds": min(times["sklearn"]),
+            "lower_bounds": bounds}
