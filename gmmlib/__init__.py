@@ -50,7 +50,7 @@ __all__ = [
 
 
 _LAZY_SUBMODULES = ("mixture", "symbolic", "plotting", "figures", "elbo", "examples", "selection",
-                    "bernoulli")
+                    "bernoulli", "missing")
 
 
 def __getattr__(name):

@@ -50,6 +50,9 @@ __all__ = [
     "TIMING_ITERATIONS",
     "timing_data",
     "fast_path_timing",
+    "MISSING_SEED",
+    "MISSING_PROBABILITIES",
+    "faithful_with_missing",
 ]
 
 #: The digits of ``load_digits`` used in lesson 10.
@@ -371,3 +374,30 @@ def fast_path_timing(repeats=2):
             bounds[name] = float(model.lower_bound_)
     return {"gmmlib_seconds": min(times["gmmlib"]), "sklearn_seconds": min(times["sklearn"]),
             "lower_bounds": bounds}
+
+
+# ---------------------------------------------------------------------------
+# Missing entries: Old Faithful with waiting times missing at random (MAR)
+# ---------------------------------------------------------------------------
+
+#: Seed and rule of the missing waiting times: an eruption longer than 3.5 min loses its
+#: waiting time with probability 0.6, a shorter one with probability 0.1.
+MISSING_SEED = 7
+MISSING_PROBABILITIES = {"long": 0.6, "short": 0.1}
+
+
+def faithful_with_missing(seed=MISSING_SEED):
+    """Old Faithful with some waiting times set to NaN, more often after long eruptions.
+
+    Whether a waiting time is missing depends only on the (observed) duration:
+    missing *at random* (MAR), the condition under which EM on the observed
+    data is consistent. Returns ``(X_missing, X_full)``.
+    """
+    from ..datasets import old_faithful
+
+    X = old_faithful()
+    rng = np.random.default_rng(seed)
+    p = np.where(X[:, 0] > 3.5, MISSING_PROBABILITIES["long"], MISSING_PROBABILITIES["short"])
+    X_missing = X.copy()
+    X_missing[rng.random(len(X)) < p, 1] = np.nan
+    return X_missing, X
