@@ -325,7 +325,7 @@ def remaining_gap(separation):
 
 #: Shape and settings of the appendix's timing: n samples in d dimensions, K components,
 #: a fixed number of EM iterations (tol = 0) from the same start in both libraries.
-TIMING_SHAPE = {"n": 100_000, "d": 2, "K": 3}
+TIMING_SHAPE = {"n": 50_000, "d": 2, "K": 3}
 TIMING_ITERATIONS = 10
 TIMING_SEED = 2
 
