@@ -90,3 +90,22 @@ def test_digits_fit_is_the_best_of_its_starts_and_beats_one_component():
     assert best.log_likelihoods[-1] > one + 1000
     summary = beyond.digits_clusters()
     assert summary["table"].sum() == len(X) and summary["agreement"] > 0.8
+
+
+def test_lesson_10_plotting_functions_draw_and_refuse_bad_shapes():
+    import matplotlib.pyplot as plt
+
+    from gmmlib import plotting
+
+    fig = plotting.plot_bernoulli_prototypes(np.eye(64)[:3], np.full((2, 64), 0.5))
+    assert len([ax for ax in fig.axes if ax.images]) == 5  # 3 examples + 2 means
+    plt.close(fig)
+    with pytest.raises(ValueError, match="same D"):
+        plotting.plot_bernoulli_prototypes(np.ones((2, 63)), np.ones((2, 64)))
+    fig = plotting.plot_improvements({"a": [-10.0, -5.0, -4.0, -3.9, -3.9]})
+    x, y = fig.axes[0].lines[0].get_data()
+    np.testing.assert_array_equal(x, [1, 2, 3])  # the zero improvement is not drawn on a log scale
+    np.testing.assert_allclose(y, [5.0, 1.0, 0.1])
+    plt.close(fig)
+    with pytest.raises(ValueError, match="one shape"):
+        plotting.plot_separation_sweep([1.0, 2.0], [3, 4], [0.5])
