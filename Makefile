@@ -35,8 +35,8 @@ $(BIN)/.lab-installed: $(BIN)/.python-ok $(LOCK) pyproject.toml
 	@touch $@
 
 $(BIN)/.test-installed: $(BIN)/.lab-installed $(LOCK) pyproject.toml
-	@echo "Installing the pinned test, instructor and dev extras into $(VENV) ..."
-	$(PIP) -e ".[lab,test,instructor,dev]"
+	@echo "Installing the pinned test, instructor, site and dev extras into $(VENV) ..."
+	$(PIP) -e ".[lab,test,instructor,site,dev]"
 	$(PY) -m gmmlib setup
 	@touch $@
 
