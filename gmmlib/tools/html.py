@@ -246,9 +246,9 @@ def errata_markdown(text, lesson_nbs):
                 if name not in lesson_nbs:
                     return m.group(0)
                 slug = targets.get((number, name), "")
-                title = titles[name]
+                title = titles[name].split(" — ")[0]
                 sec = next((s["title"] for s in secs[name] if s["slug"] == slug and slug), "")
-                label = f"{title}: {sec}" if sec else title
+                label = f"{title}, {sec}" if sec else title
                 label = label.replace("[", "(").replace("]", ")").replace("|", "\\|")
                 return f"[{label}]({name}{'#' + slug if slug else ''})"
 
@@ -280,10 +280,10 @@ def figures_markdown(lesson_nbs):
     def lesson_link(spec):
         if spec.lesson not in lesson_nbs:
             return f"`notebooks/{spec.lesson}`"
-        title = lesson_title(lesson_nbs[spec.lesson], spec.lesson)
+        title = lesson_title(lesson_nbs[spec.lesson], spec.lesson).split(" — ")[0]
         where = shown_in.get((spec.name, spec.lesson))
         if where and where[1]["slug"]:
-            return f"[{title}: {where[1]['title']}]({spec.lesson}#{where[1]['slug']})"
+            return f"[{title}, {where[1]['title']}]({spec.lesson}#{where[1]['slug']})"
         return f"[{title}]({spec.lesson})"
 
     lines = [
@@ -405,7 +405,7 @@ def prepare_source(root, src, solutions=True, launch=None, log=say):
         kind = "the student version, answers blank" if not solutions else "with the solutions"
         download = nbformat.v4.new_markdown_cell(
             f"{{download}}`Download this lesson as a notebook <_downloads_src/{path.name}>` "
-            f"({kind}){{.gmm-download}}")
+            f"({kind})")
         first = next((i for i, c in enumerate(page.cells) if c.cell_type == "markdown"), -1)
         page.cells.insert(first + 1, download)
         nbformat.write(page, src / path.name)
@@ -473,7 +473,7 @@ def build_site(root, site, log=say, solutions=True, launch=None):
         src, out = Path(tmp) / "src", Path(tmp) / "html"
         pages = prepare_source(root, src, solutions=solutions, launch=launch, log=log)
         pages["warnings"] = run_sphinx(src, out, log=log)
-        for leftover in (".buildinfo", ".doctrees"):
+        for leftover in (".buildinfo", ".doctrees", "_sources"):  # no copied sources
             path = out / leftover
             if path.is_dir():
                 shutil.rmtree(path)

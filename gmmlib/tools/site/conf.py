@@ -28,14 +28,24 @@ suppress_warnings = ["mystnb.unknown_mime_type", "myst.header"]
 
 # --- maths: MathJax 3 from _static/mathjax (copied from a pinned wheel), no CDN ------------
 mathjax_path = "mathjax/tex-chtml-full.js"
-mathjax3_config = None  # the configuration is _static/gmm-mathjax.js (it needs functions)
+mathjax3_config = {
+    "tex": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
+            "processEscapes": True, "processEnvironments": True, "tags": "ams"},
+    "options": {
+        # MyST-NB's classes (math, output_area) and the LaTeX outputs of SymPy
+        "processHtmlClass": "tex2jax_process|mathjax_process|math|output_area|output_latex",
+        "ignoreHtmlClass": "tex2jax_ignore|highlight|literal-block",
+        "menuOptions": {"settings": {"assistiveMml": True, "explorer": False}},
+    },
+}
+# gmm-mathjax.js hides the formulas until MathJax has typeset them (gmm.js shows them)
 
 # --- HTML -----------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = SETTINGS["title"]
 html_static_path = ["_static"]
 html_css_files = ["gmm.css"]
-html_js_files = [("gmm-mathjax.js", {"priority": 200}), ("gmm.js", {"defer": "defer"})]
+html_js_files = [("gmm-mathjax.js", {"priority": 200}), ("gmm.js", {"defer": "defer", "priority": 900})]
 html_copy_source = False  # the download link serves the student version, not the source
 html_show_sourcelink = False
 html_last_updated_fmt = None
@@ -67,3 +77,5 @@ if launch.get("repository_url") and (launch.get("binderhub_url") or launch.get("
         "launch_buttons": {key: launch[key] for key in ("binderhub_url", "jupyterhub_url")
                            if launch.get(key)},
     })
+# Light by default (figures have white backgrounds); the theme's switch offers dark.
+html_context = {"default_mode": "light"}

@@ -51,13 +51,23 @@
   }
   var pending = null;
   function later() { clearTimeout(pending); pending = setTimeout(markScrollers, 150); }
+  // MathJax (deferred, loaded before this file) has typeset the page: show the formulas.
+  function whenTypeset(fn) {
+    var done = function (state) {
+      document.documentElement.classList.add("gmm-math-ready");
+      window.gmmMathDone = state;
+      fn();
+    };
+    if (!document.querySelector("script[src*='mathjax/tex-chtml']")) { done("no maths"); return; }
+    if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) { done("no MathJax"); return; }
+    MathJax.startup.promise.then(function () { done(true); },
+                                 function (error) { done("error: " + error); });
+  }
   ready(function () {
     labelTables();
     zoomFigures();
     markScrollers();
     window.addEventListener("resize", later);
-    var tries = 0, timer = setInterval(function () {  // once MathJax has typeset
-      if (window.gmmMathDone || ++tries > 40) { clearInterval(timer); markScrollers(); }
-    }, 250);
+    whenTypeset(markScrollers);
   });
 })();
