@@ -367,6 +367,8 @@ def launch_settings(binderhub_url=None, jupyterhub_url=None, repository_url=None
     }
     if not (settings["binderhub_url"] or settings["jupyterhub_url"]):
         return {}
+    host = settings["repository_url"].split("/")[2] if "//" in settings["repository_url"] else ""
+    settings["provider"] = next((name for name in ("gitlab", "bitbucket") if name in host), "github")
     if not settings["repository_url"]:
         raise SystemExit("A launch link needs the repository: pass --repository-url "
                          "(or set GMM_REPOSITORY_URL) with --binder-url / --jupyterhub-url.")
@@ -399,9 +401,19 @@ def prepare_source(root, src, solutions=True, launch=None, log=say):
         nbs[path.name] = nb
         nbformat.write(nb, src / "_downloads_src" / path.name)  # downloaded as it is
         page = nbformat.reads(nbformat.writes(nb), as_version=4)
+        html_targets = {key: re.sub(r"\.(ipynb|md)$", ".html", value) for key, value in targets.items()}
         for cell in page.cells:
             if cell.cell_type == "markdown":
                 cell.source = rewrite_markdown_links(cell.source, targets)
+            for output in cell.get("outputs", []):
+                # MyST-NB renders markdown outputs with links as they are: point them at pages
+                if "text/markdown" in output.get("data", {}):
+                    output["data"]["text/markdown"] = rewrite_markdown_links(
+                        output["data"]["text/markdown"], html_targets)
+                # the registered figures' alt text (MyST-NB reads it from the cell's metadata)
+                alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+                if alt and "image/png" in output.get("data", {}):
+                    cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
         kind = "the student version, answers blank" if not solutions else "with the solutions"
         download = nbformat.v4.new_markdown_cell(
             f"{{download}}`Download this lesson as a notebook <_downloads_src/{path.name}>` "
@@ -438,29 +450,34 @@ def prepare_source(root, src, solutions=True, launch=None, log=say):
 
 def run_sphinx(src, out, log=say):
     """Build the HTML with Sphinx in this process; raise SystemExit on failure."""
+    import warnings
+
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     doctrees = Path(src) / "_doctrees"
-    warnings = []
+    messages = []
 
     class Warnings:
         def write(self, text):
             if text.strip():
-                warnings.append(text.strip())
+                messages.append(text.strip())
 
         def flush(self):
             pass
 
-    with patch_docutils(src), docutils_namespace():
+    # the themes' own deprecation notices (Sphinx API changes) are not ours to fix
+    with patch_docutils(src), docutils_namespace(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
         app = Sphinx(str(src), str(src), str(out), str(doctrees), "html",
                      status=None, warning=Warnings(), freshenv=True, verbosity=0)
         app.build(force_all=True)
     if app.statuscode:
-        raise SystemExit("Sphinx failed:\n" + "\n".join(warnings))
-    for line in warnings:
+        raise SystemExit("Sphinx failed:\n" + "\n".join(messages))
+    for line in messages:
         log(f"warning  {line}")
-    return warnings
+    return messages
 
 
 def build_site(root, site, log=say, solutions=True, launch=None):

@@ -51,6 +51,7 @@ html_show_sourcelink = False
 html_last_updated_fmt = None
 html_favicon = None
 html_permalinks = True
+smartquotes = False  # titles and text as the lessons write them
 html_permalinks_icon = "#"
 html_search_language = "en"
 html_theme_options = {
@@ -73,6 +74,7 @@ if launch.get("repository_url") and (launch.get("binderhub_url") or launch.get("
     html_theme_options.update({
         "repository_url": launch["repository_url"],
         "repository_branch": launch.get("branch", "main"),
+        "repository_provider": launch.get("provider", "github"),
         "path_to_docs": launch.get("path_to_docs", "notebooks"),
         "launch_buttons": {key: launch[key] for key in ("binderhub_url", "jupyterhub_url")
                            if launch.get(key)},
