@@ -401,15 +401,14 @@ def prepare_source(root, src, solutions=True, launch=None, log=say):
         nbs[path.name] = nb
         nbformat.write(nb, src / "_downloads_src" / path.name)  # downloaded as it is
         page = nbformat.reads(nbformat.writes(nb), as_version=4)
-        html_targets = {key: re.sub(r"\.(ipynb|md)$", ".html", value) for key, value in targets.items()}
         for cell in page.cells:
             if cell.cell_type == "markdown":
                 cell.source = rewrite_markdown_links(cell.source, targets)
             for output in cell.get("outputs", []):
-                # MyST-NB renders markdown outputs with links as they are: point them at pages
+                # markdown outputs (rendered as MyST) link like the cells
                 if "text/markdown" in output.get("data", {}):
                     output["data"]["text/markdown"] = rewrite_markdown_links(
-                        output["data"]["text/markdown"], html_targets)
+                        output["data"]["text/markdown"], targets)
                 # the registered figures' alt text (MyST-NB reads it from the cell's metadata)
                 alt = output.get("metadata", {}).get("image/png", {}).get("alt")
                 if alt and "image/png" in output.get("data", {}):

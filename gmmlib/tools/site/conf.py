@@ -21,6 +21,7 @@ exclude_patterns = ["_build", "jupyter_execute", "_downloads_src", "**/.ipynb_ch
 # --- notebooks: stored outputs only, never executed ---------------------------------------
 nb_execution_mode = "off"
 nb_merge_streams = True
+nb_render_markdown_format = "myst"  # markdown outputs (tables, maths) as the lessons
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "attrs_inline"]
 myst_heading_anchors = 4
 myst_heading_slug_func = "gmmlib.tools.html.slugify"  # the errata and figure pages link with it

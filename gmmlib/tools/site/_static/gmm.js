@@ -31,8 +31,14 @@
   }
   // Boxes that scroll sideways get a hint in words under them (the shadow is CSS).
   var BOXES = "div.math, mjx-container[display='true'], .cell_output .output pre, div.highlight pre, " +
-              ".pst-scrollable-table-container, .cell_output .output.text_html";
+              ".pst-scrollable-table-container, .cell_output .output.text_html, mjx-container.gmm-wide-inline";
   function markScrollers() {
+    // an inline formula wider than its line cannot wrap: it becomes a box that scrolls
+    document.querySelectorAll("mjx-container:not([display='true'])").forEach(function (math) {
+      var block = math.parentElement;
+      while (block && getComputedStyle(block).display.indexOf("inline") === 0) block = block.parentElement;
+      if (block && math.getBoundingClientRect().width > block.clientWidth) math.classList.add("gmm-wide-inline");
+    });
     document.querySelectorAll(BOXES).forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
       box.classList.toggle("gmm-scrolls", scrolls);
