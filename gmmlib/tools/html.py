@@ -119,7 +119,9 @@ def sections(nb):
         for line in cell.source.splitlines():
             match = _HEADING.match(line)
             if match and match.group(2) and match.group(1) != "#":
-                found.append({"title": match.group(2), "slug": slugify(match.group(2)), "text": ""})
+                title = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", match.group(2))  # link text only
+                title = re.sub(r"<[^>]+>", "", title)
+                found.append({"title": title, "slug": slugify(title), "text": ""})
             found[-1]["text"] += "\n" + line
     return found
 
