@@ -78,4 +78,4 @@ lock: $(BIN)/.test-installed
 
 # Keeps build/gradebook.db and collected submissions (instructors' grading data).
 clean:
-	rm -rf build/html build/student build/artifacts .pytest_cache
+	rm -rf build/html build/test-site build/student build/artifacts .pytest_cache
