@@ -454,10 +454,12 @@ def run_sphinx(src, out, log=say):
     import warnings
 
     from sphinx.application import Sphinx
+    from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     doctrees = Path(src) / "_doctrees"
     messages = []
+    nocolor()
 
     class Warnings:
         def write(self, text):

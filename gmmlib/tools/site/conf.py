@@ -33,8 +33,8 @@ mathjax3_config = {
     "tex": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
             "processEscapes": True, "processEnvironments": True, "tags": "ams"},
     "options": {
-        # MyST-NB's classes (math, output_area) and the LaTeX outputs of SymPy
-        "processHtmlClass": "tex2jax_process|mathjax_process|math|output_area|output_latex",
+        # MyST-NB sets these classes (math, output_area: also the LaTeX outputs of SymPy)
+        "processHtmlClass": "tex2jax_process|mathjax_process|math|output_area",
         "ignoreHtmlClass": "tex2jax_ignore|highlight|literal-block",
         "menuOptions": {"settings": {"assistiveMml": True, "explorer": False}},
     },
