@@ -453,6 +453,16 @@ def test_hide_solutions_blanks_answers_and_hidden_tests():
     assert student.cells[1].source == "assert f(1) == 42\n"
 
 
+def test_a_missing_site_extra_is_named_with_its_install_command(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "myst_nb" else real(name, *args))
+    with pytest.raises(SystemExit, match=r"myst-nb \(the 'site' extra\).*pip install"):
+        reading.require_site_packages()
+
+
 def test_refuses_to_replace_a_folder_that_is_not_a_reading_edition(tmp_path):
     _tiny_course(tmp_path / "course", with_errata=False)
     precious = tmp_path / "precious"

@@ -519,8 +519,23 @@ def check_outdir(outdir, root):
             "folder, or delete it first.")
 
 
+SITE_MODULES = {"sphinx": "sphinx", "myst_nb": "myst-nb", "sphinx_book_theme": "sphinx-book-theme"}
+
+
+def require_site_packages():
+    """Fail with the install command when the ``site`` extra is missing."""
+    import importlib.util
+
+    missing = [name for module, name in SITE_MODULES.items() if importlib.util.find_spec(module) is None]
+    if missing:
+        raise SystemExit(
+            f"The reading edition needs {', '.join(missing)} (the 'site' extra); install it with "
+            "make html, or: pip install -c requirements-lock.txt -e '.[site,instructor]'.")
+
+
 def build(outdir, root=None, log=say, solutions=True, launch=None):
     """Build the site into a temporary folder next to ``outdir``, then swap it in."""
+    require_site_packages()
     root = Path(root) if root is not None else course_root()
     outdir = Path(outdir)
     if not outdir.is_absolute():
