@@ -295,7 +295,7 @@ def test_wide_things_scroll_in_their_box_on_a_phone(browser, base_url, site):
     assert total > 0, "nothing scrolls sideways at 390 px: the cue was not exercised"
 
 
-def _search(browser, root_url, word, allowed):
+def _search(browser, root_url, word, allowed, excerpts=False):
     context, page, problems = open_page(browser, f"{root_url}search.html?q={word}", 1280, allowed)
     try:
         page.wait_for_function(
@@ -303,7 +303,11 @@ def _search(browser, root_url, word, allowed):
             "(document.querySelector('#search-results p') && "
             " !/Searching|Preparing/.test(document.querySelector('#search-results').textContent))",
             timeout=30_000)
-        page.wait_for_timeout(1500)  # excerpts arrive one page at a time
+        if excerpts:  # they arrive one page at a time, fetched by the search script
+            page.wait_for_function("() => [...document.querySelectorAll('#search-results p.context')]"
+                                   ".some(p => p.textContent.trim())", timeout=30_000)
+        else:
+            page.wait_for_timeout(1000)
         results = page.evaluate("""() => [...document.querySelectorAll('#search-results ul.search li')]
             .map(li => ({href: li.querySelector('a').getAttribute('href'),
                          excerpt: (li.querySelector('p.context') || {textContent: ''}).textContent}))""")
@@ -314,7 +318,7 @@ def _search(browser, root_url, word, allowed):
 
 
 def test_search_finds_responsibility_over_http(browser, base_url):
-    results, external = _search(browser, base_url, "responsibility", base_url)
+    results, external = _search(browser, base_url, "responsibility", base_url, excerpts=True)
     assert not external
     pages = {r["href"].split("#")[0].split("?")[0] for r in results}
     assert any(p.startswith("03_e_step") for p in pages), f"search results: {pages}"
