@@ -28,10 +28,12 @@ its ``_static/`` files; this job only prepares the Sphinx source folder:
 Launch links (Binder or JupyterHub) are off by default; ``--binder-url`` or
 ``--jupyterhub-url`` with ``--repository-url`` (or the environment variables
 ``GMM_BINDER_URL``, ``GMM_JUPYTERHUB_URL``, ``GMM_REPOSITORY_URL``) switch them
-on. Full-text search works over ``python -m http.server``; from the disk
-(``file://``) the browser lets search find pages by title and text but not
-show excerpts. The site is built in a temporary folder next to the output
-folder and swapped in at the end, so an interrupted run never leaves a
+on. Full-text search (Sphinx's) works over ``python -m http.server`` and from
+the disk (``file://``): there the browser refuses the fetches of result pages
+that Sphinx makes for its excerpts, so ``_static/gmm-search.js`` answers them
+from ``_static/gmm-search-pages.js`` (:func:`write_search_pages`). The site is
+built in a temporary folder next to the output folder and swapped in at the
+end, so an interrupted run never leaves a
 half-built site.
 """
 
@@ -483,6 +485,25 @@ def run_sphinx(src, out, log=say):
     return messages
 
 
+SEARCH_PAGES = "_static/gmm-search-pages.js"
+
+
+def write_search_pages(out):
+    """Write :data:`SEARCH_PAGES`: the main text of every page, for search excerpts from
+    the disk. Sphinx's search fetches each result page for its excerpt, which Chromium
+    refuses from ``file://``; there ``_static/gmm-search.js`` loads this file and answers
+    those fetches from it (over http nothing changes)."""
+    pages = {}
+    for page in sorted(Path(out).glob("*.html")):
+        raw = page.read_text(encoding="utf-8")
+        match = re.search(r'<article class="bd-article"[^>]*>(.*?)</article>', raw, flags=re.S)
+        if match:
+            body = re.sub(r"<(img|script|style)\b[^>]*>(.*?</\1>)?", "", match.group(1), flags=re.S)
+            pages[page.name] = f'<div role="main">{body}</div>'
+    text = "window.GMM_SEARCH_PAGES = " + json.dumps(pages, ensure_ascii=True, separators=(",", ":")) + ";\n"
+    (Path(out) / SEARCH_PAGES).write_text(text, encoding="utf-8")
+
+
 def build_site(root, site, log=say, solutions=True, launch=None):
     """Build the reading edition of the course in ``root`` into the (new, empty)
     folder ``site``. Returns the pages written and Sphinx's warnings."""
@@ -499,6 +520,7 @@ def build_site(root, site, log=say, solutions=True, launch=None):
                 shutil.rmtree(path)
             elif path.exists():
                 path.unlink()
+        write_search_pages(out)
         for item in out.iterdir():
             shutil.move(str(item), str(site / item.name))
     pages["lessons"] = [(name, title, Path(name).stem + ".html") for name, title in pages["lessons"]]
@@ -574,6 +596,6 @@ def main(argv=None):
     pages = build(args.outdir, root=root, solutions=not args.hide_solutions, launch=launch)
     outdir = args.outdir if args.outdir.is_absolute() else Path(root) / args.outdir
     print(f"reading edition: {len(pages['lessons'])} lessons in {outdir} "
-          f"({time.perf_counter() - start:.1f} s); open {outdir / 'index.html'}, or for "
-          f"search with excerpts: python -m http.server -d {outdir} -b 127.0.0.1")
+          f"({time.perf_counter() - start:.1f} s); open {outdir / 'index.html'} "
+          f"(or serve it: python -m http.server -d {outdir} -b 127.0.0.1)")
     return 0

@@ -46,7 +46,8 @@ html_theme = "sphinx_book_theme"
 html_title = SETTINGS["title"]
 html_static_path = ["_static"]
 html_css_files = ["gmm.css"]
-html_js_files = [("gmm-mathjax.js", {"priority": 200}), ("gmm.js", {"defer": "defer", "priority": 900})]
+html_js_files = [("gmm-mathjax.js", {"priority": 200}), ("gmm-search.js", {"priority": 200}),
+                 ("gmm.js", {"defer": "defer", "priority": 900})]
 html_copy_source = False  # the download link serves the student version, not the source
 html_show_sourcelink = False
 html_last_updated_fmt = None
