@@ -336,6 +336,11 @@ def test_search_index_knows_the_course_words(site):
     index = (site / "searchindex.js").read_text(encoding="utf-8")
     terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
     assert "respons" in terms  # "responsibility", stemmed
+    # the pages' text for excerpts from the disk (gmm-search.js) covers every page
+    text = (site / reading.SEARCH_PAGES).read_text(encoding="utf-8")
+    pages = json.loads(text[text.index("=") + 1:].strip().rstrip(";"))
+    assert {page_of(path) for path in LESSONS} | {"index.html", "errata.html"} <= set(pages)
+    assert "responsibilit" in pages["03_e_step.html"] and "<img" not in "".join(pages.values())
 
 
 # --------------------------------------------------------------------------
