@@ -10,10 +10,12 @@ Everything runs in log space: covariances are factored by Cholesky,
 normalised with log-sum-exp, so densities as small as ``1e-29`` (the seed's
 ``N(A | men)``) and far below survive as numbers instead of underflowing to 0.
 
-The maths itself lives once, in :mod:`gmmlib._gaussian`: the log-density
-behind :func:`mvn_logpdf`, the normalisation behind :func:`e_step`, the
-covariance update behind :func:`m_step` and :func:`logsumexp` are the code the
-estimator :class:`gmmlib.GaussianMixture` runs on its plain path; its fast path
+The maths itself lives once, in :mod:`gmmlib._gaussian`: the normalisation
+behind :func:`e_step`, the mean and covariance update behind :func:`m_step`
+and :func:`logsumexp` are the code the estimator
+:class:`gmmlib.GaussianMixture` runs on its plain path (:func:`mvn_logpdf`
+works with the covariance's Cholesky factor, the estimator with the
+precision's, as scikit-learn: one formula, two parametrisations); its fast path
 (:mod:`gmmlib._fast`) is tested against them, and one estimator iteration
 from given parameters equals one :func:`e_step` + :func:`m_step`
 (``tests/test_core.py``). The functions here add what a lesson needs: checks
@@ -136,13 +138,13 @@ def mvn_logpdf(X, mean, cov):
         \log \mathcal{N}(x \mid \mu, \Sigma) = -\tfrac12 \left[ d \log 2\pi
         + \log|\Sigma| + (x-\mu)^\top \Sigma^{-1} (x-\mu) \right]
 
-    With the Cholesky factor :math:`\Sigma = L L^\top` and
-    :math:`U = L^{-\top}` (so :math:`\Sigma^{-1} = U U^\top`):
-    :math:`\log|\Sigma| = 2 \sum_j \log L_{jj} = -2 \sum_j \log U_{jj}` and
-    the quadratic form is :math:`\lVert z \rVert^2` with
-    :math:`z = L^{-1}(x - \mu) = U^\top (x - \mu)`. The computation is
-    :func:`gmmlib._gaussian.log_gaussian_prob`, the code the estimator runs on
-    its plain path.
+    With the Cholesky factor :math:`\Sigma = L L^\top`:
+    :math:`\log|\Sigma| = 2 \sum_j \log L_{jj}` and the quadratic form is
+    :math:`\lVert z \rVert^2` with :math:`z = L^{-1}(x - \mu)`. (The
+    estimator keeps the precision's factor :math:`U = L^{-\top}` instead, as
+    scikit-learn, and computes :math:`z = U^\top(x - \mu)` in
+    :func:`gmmlib._gaussian.log_gaussian_prob`: the same formula, the other
+    parametrisation; ``tests/test_core.py`` checks that they agree.)
 
     Parameters
     ----------
@@ -173,12 +175,13 @@ def mvn_logpdf(X, mean, cov):
     mean = check_means(np.reshape(mean, (1, -1)), 1, d, name="mean")[0]
     cov = check_covariance(cov, d)
     L = cholesky(cov)
-    U = np.linalg.solve(L, np.eye(d)).T  # the precision's Cholesky factor, L^{-T}
+    log_det = 2 * np.sum(np.log(np.diag(L)))
+    z = np.linalg.solve(L, (X - mean).T)  # z = L^{-1} (x - mu), shape (d, n)
     with np.errstate(over="ignore"):
-        logpdf = _gaussian.log_gaussian_prob(_gaussian.FULL, X, mean[np.newaxis], U[np.newaxis])[:, 0]
-    if not np.isfinite(logpdf).all():
+        mahalanobis_sq = np.sum(z**2, axis=0)
+    if not np.isfinite(mahalanobis_sq).all():
         raise _rescale_error("the squared distance of a sample from the mean overflows", X)
-    return logpdf
+    return -0.5 * (d * LOG_2PI + log_det + mahalanobis_sq)
 
 
 def mvn_pdf(X, mean, cov):

@@ -268,3 +268,17 @@ def test_core_and_estimator_share_one_logsumexp_and_log_2pi():
 
     assert core.logsumexp is gmmlib.logsumexp is _gaussian.logsumexp
     assert core.LOG_2PI is _gaussian.LOG_2PI and _fast.LOG_2PI is _gaussian.LOG_2PI
+
+
+@pytest.mark.parametrize("d", [1, 3, 6])
+def test_mvn_logpdf_agrees_with_the_estimators_precision_form(d):
+    # mvn_logpdf solves with L (Sigma = L L^T); the estimator multiplies by U = L^{-T}
+    from gmmlib import _gaussian
+
+    rng = np.random.default_rng(RNG_SEED + 400 + d)
+    X = rng.normal(size=(50, d)) * 3
+    mean, cov = rng.normal(size=d), random_spd(rng, d)
+    U = np.linalg.cholesky(np.linalg.inv(cov)[::-1, ::-1])[::-1, ::-1]  # Lambda = U U^T
+    ours = _gaussian.log_gaussian_prob(_gaussian.FULL, X, mean[np.newaxis], U[np.newaxis])[:, 0]
+    np.testing.assert_allclose(ours, gmmlib.mvn_logpdf(X, mean, cov), rtol=1e-12)
+    np.testing.assert_allclose(ours, stats.multivariate_normal(mean, cov).logpdf(X).reshape(-1), rtol=1e-12)
