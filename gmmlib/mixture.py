@@ -89,17 +89,25 @@ def _as_sklearn(cls):
     So the class is chosen when the error or warning is raised: a subclass of
     both, made once, whenever ``sklearn`` is in ``sys.modules``.
     """
-    if "sklearn" not in sys.modules:
-        return cls
+    return _sklearn_twin(cls) if "sklearn" in sys.modules else cls
+
+
+def _sklearn_twin(cls):
     if cls not in _SKLEARN_TWINS:
-        try:
-            from sklearn import exceptions
-        except ImportError:  # pragma: no cover - a broken scikit-learn install
-            return cls
+        from sklearn import exceptions
+
         twin = type(cls.__name__, (cls, getattr(exceptions, cls.__name__)), {"__doc__": cls.__doc__})
-        twin.__module__ = cls.__module__
+        twin.__module__, twin.__qualname__ = __name__, "_Sklearn" + cls.__name__
         _SKLEARN_TWINS[cls] = twin
     return _SKLEARN_TWINS[cls]
+
+
+def __getattr__(name):
+    # the twins are found by name when unpickled (e.g. an error sent back by a joblib worker)
+    for cls in (NotFittedError, ConvergenceWarning):
+        if name == "_Sklearn" + cls.__name__:
+            return _sklearn_twin(cls)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ############################################################################

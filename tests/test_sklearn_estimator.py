@@ -99,6 +99,16 @@ def test_not_fitted_error_is_sklearns():
     assert isinstance(info.value, ValueError) and isinstance(info.value, AttributeError)
 
 
+def test_the_sklearn_flavoured_error_pickles():
+    import pickle
+
+    with pytest.raises(NotFittedError) as info:
+        GaussianMixture(2).predict(np.zeros((3, 2)))
+    again = pickle.loads(pickle.dumps(info.value))  # as a joblib worker would send it back
+    assert type(again) is type(info.value) and str(again) == str(info.value)
+    assert isinstance(again, sk_exceptions.NotFittedError)
+
+
 def test_convergence_warning_is_sklearns():
     X = old_faithful_standardised()
     with pytest.warns(sk_exceptions.ConvergenceWarning) as record:
