@@ -299,13 +299,14 @@ class _Diag(_Variances):
         r""":math:`\sigma^2_{cj} = \frac{1}{m_c}\sum_i r_{ic} (x_{ij} - \mu_{cj})^2 + \text{reg}`.
 
         Computed as :math:`E[x^2] - \mu^2` (one matrix product, as scikit-learn),
-        which loses about :math:`\epsilon\,\mu^2/\sigma^2` of a variance; a
-        component where that could exceed ~1e-10 (a variance tiny next to its
-        mean's square) is summed again in the form above.
+        which loses about :math:`\epsilon\,\mu^2` of a variance; a component
+        where that could exceed ~2e-9 of its variance plus ``reg_covar`` (a
+        variance tiny next to its mean's square) is summed again in the form above.
         """
         variances = resp.T @ (X * X) / nk[:, np.newaxis] - means**2
-        for c in np.flatnonzero((means**2 > 1e6 * np.abs(variances)).any(axis=1)):
-            variances[c] = resp[:, c] @ (X - means[c]) ** 2 / nk[c]
+        for c in np.flatnonzero((means**2 > 1e7 * (np.abs(variances) + reg_covar)).any(axis=1)):
+            rows = np.flatnonzero(resp[:, c])  # its samples: one, after a one-hot initialisation
+            variances[c] = resp[rows, c] @ (X[rows] - means[c]) ** 2 / nk[c]
         return variances + reg_covar
 
     def log_det(self, precisions_chol, d):
