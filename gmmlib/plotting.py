@@ -64,6 +64,8 @@ __all__ = [
     "plot_samples",
     "plot_lower_bound",
     "plot_responsibility_hardening",
+    "plot_start_outcomes",
+    "plot_fits_side_by_side",
 ]
 
 #: The Okabe-Ito palette (Okabe & Ito, "Color Universal Design", 2008):
@@ -1206,4 +1208,105 @@ def plot_responsibility_hardening(sigmas, resp, nearest, *, labels=None, compone
     handles = [Line2D([], [], color=component_style(c)[0], marker=component_style(c)[1],
                       label=f"nearest mean: {names[c]}") for c in range(K)]
     ax.legend(handles=handles, loc="center right", title="k-means assignment")
+    return fig
+
+
+def _stacked_offsets(values, resolution, step):
+    """Horizontal offsets that stack equal values (to ``resolution``) side by side."""
+    keys = np.round(np.asarray(values, dtype=float) / resolution).astype(np.int64)
+    offsets = np.zeros(len(keys))
+    for key in np.unique(keys):
+        where = np.flatnonzero(keys == key)
+        offsets[where] = (np.arange(len(where)) - (len(where) - 1) / 2) * step
+    return offsets
+
+
+@_styled
+def plot_start_outcomes(panels, *, tol, resolution=1e-4, ylabel="final mean log-likelihood per sample"):
+    r"""Where EM ended from many starts: one column of dots per start method.
+
+    Each dot is one run's final mean log-likelihood per sample
+    :math:`\ell_s = \frac1n \log p(X \mid \hat\theta_s)`; runs that end at the
+    same value (to ``resolution``) are stacked side by side, so a wide row is a
+    frequent optimum. The dashed line is the best value found in the panel,
+    :math:`\ell^\ast`, and the share of runs with
+    :math:`\ell_s \ge \ell^\ast - \text{tol}` is written above each column.
+
+    Parameters
+    ----------
+    panels : sequence of (str, mapping of str to array-like)
+        ``(title, {method: final values})``, one panel each.
+    tol : float
+        Tolerance for "reached the best value".
+    resolution : float
+        Values closer than this are drawn as one row.
+    ylabel : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    panels = list(panels)
+    if not panels:
+        raise ValueError("panels must contain at least one (title, {method: values}) pair; received none.")
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.4 * len(panels) + 1.2, 5.0), squeeze=False)
+    for ax, (title, outcomes) in zip(axes[0], panels):
+        methods = list(outcomes)
+        values = [np.asarray(outcomes[m], dtype=float) for m in methods]
+        best = max(v.max() for v in values)
+        for j, (method, v) in enumerate(zip(methods, values)):
+            colour, marker = component_style(j)
+            x = j + _stacked_offsets(v, resolution, 0.7 / max(len(v), 1))
+            ax.plot(x, v, linestyle="none", marker=marker, markersize=4, color=colour, alpha=0.8)
+            share = np.mean(v >= best - tol)
+            ax.annotate(f"{100 * share:.0f}%", (j, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(0, -14), textcoords="offset points", ha="center", color=colour,
+                        fontweight="bold")
+        ax.axhline(best, color="black", linestyle="--", linewidth=1)
+        low = min(v.min() for v in values)
+        span = max(best - low, 10 * tol)
+        ax.set_ylim(low - 0.08 * span, best + 0.2 * span)
+        ax.set_xticks(range(len(methods)), methods, rotation=20)
+        ax.set_xlim(-0.6, len(methods) - 0.4)
+        ax.set_title(title)
+    axes[0][0].set_ylabel(ylabel)
+    return fig
+
+
+@_styled
+def plot_fits_side_by_side(X, params_list, titles, *, feature_names=("$x_1$", "$x_2$"), radii=(1, 2)):
+    """Panels of the same data, each with the ellipses of one fit, without legends.
+
+    For fits with many components (where :func:`plot_covariance_comparison`'s
+    legend and determinant box would cover the data): each component is drawn
+    in its own colour as its mean and the ellipses of ``radii`` (see
+    :func:`plot_data_with_gaussians`).
+
+    Parameters
+    ----------
+    X : array-like of shape (n, 2)
+    params_list : sequence of GMMParams
+    titles : sequence of str, same length
+    feature_names : (str, str)
+    radii : sequence of float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if len(params_list) != len(titles):
+        raise ValueError(
+            f"params_list and titles must have the same length; received "
+            f"{len(params_list)} and {len(titles)}."
+        )
+    n = len(params_list)
+    fig, axes = plt.subplots(1, n, figsize=(max(6.0, 5.6 * n), 4.6), sharex=True, sharey=True,
+                             squeeze=False)
+    for ax, params, title in zip(axes[0], params_list, titles):
+        plot_data_with_gaussians(X, params, radii=radii, ax=ax, feature_names=feature_names,
+                                 title=title, adjustable="box")
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    for ax in axes[0][1:]:
+        ax.set_ylabel("")
     return fig

@@ -48,6 +48,8 @@ CONTRACT = {
     "faithful-density-uncertainty": "07",
     "faithful-samples": "07",
     "faithful-collapsed-component": "07",
+    "starts-log-likelihoods": "08",
+    "starts-synthetic-optima": "08",
 }
 
 

@@ -353,4 +353,4 @@ def write_index(folder):
 
 
 # The registrations, one module per topic (REGISTRY sorts them by lesson).
-from . import faithful, seed, why_em  # noqa: E402, F401  (they need register() above)
+from . import faithful, seed, starts, why_em  # noqa: E402, F401  (they need register() above)
