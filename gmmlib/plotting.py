@@ -66,6 +66,7 @@ __all__ = [
     "plot_responsibility_hardening",
     "plot_start_outcomes",
     "plot_fits_side_by_side",
+    "plot_n_init_tradeoff",
 ]
 
 #: The Okabe-Ito palette (Okabe & Ito, "Color Universal Design", 2008):
@@ -1309,4 +1310,49 @@ def plot_fits_side_by_side(X, params_list, titles, *, feature_names=("$x_1$", "$
             ax.get_legend().remove()
     for ax in axes[0][1:]:
         ax.set_ylabel("")
+    return fig
+
+
+@_styled
+def plot_n_init_tradeoff(tradeoff, *, title=None):
+    r"""What ``n_init`` buys against what it costs, one curve per start method.
+
+    For ``n_init = n``: the probability :math:`1 - (1 - p)^n` that the best of
+    :math:`n` starts reaches the best optimum (line), its measured counterpart
+    from recorded starts (open markers), against the expected cost, :math:`n`
+    times the mean EM iterations per start (logarithmic axis). Each point is
+    labelled with its :math:`n`.
+
+    Parameters
+    ----------
+    tradeoff : mapping of str to mapping
+        ``{method: {"n", "iterations", "formula", "measured", "p"}}`` (arrays over n),
+        as :func:`gmmlib.examples.starts.n_init_tradeoff` returns.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if not tradeoff:
+        raise ValueError("tradeoff must contain at least one method; received none.")
+    fig, ax = plt.subplots(figsize=(11.5, 4.8))
+    for j, (method, row) in enumerate(tradeoff.items()):
+        colour, marker = component_style(j)
+        cost = np.asarray(row["iterations"], dtype=float)
+        ax.plot(cost, row["formula"], color=colour, marker=marker, linestyle=LINESTYLES[j % 4],
+                label=f"{method} (p = {row['p']:.2f})")
+        ax.plot(cost, row["measured"], color=colour, marker=marker, markerfacecolor="white",
+                linestyle="none", markersize=9)
+        for n, x, y in zip(row["n"], cost, row["formula"]):
+            ax.annotate(f"{n}", (x, y), xytext=(4, -12), textcoords="offset points", color=colour,
+                        fontsize=9)
+    ax.set_xscale("log")
+    ax.set_ylim(-0.03, 1.05)
+    ax.set_xlabel("expected cost: n_init x mean EM iterations per start")
+    ax.set_ylabel("P(best of n_init starts reaches the best optimum)")
+    ax.legend(title="init_params\n(line: 1 - (1 - p)^n;\nopen: recorded starts)", loc="center left",
+              bbox_to_anchor=(1.02, 0.5))
+    if title is not None:
+        ax.set_title(title)
     return fig

@@ -50,6 +50,7 @@ CONTRACT = {
     "faithful-collapsed-component": "07",
     "starts-log-likelihoods": "08",
     "starts-synthetic-optima": "08",
+    "starts-n-init-tradeoff": "08",
 }
 
 

@@ -47,6 +47,8 @@ __all__ = [
     "share_reaching_best",
     "prob_at_least_one",
     "prob_at_least_one_in_subsets",
+    "N_INIT_GRID",
+    "n_init_tradeoff",
 ]
 
 #: The four ways to start EM, as ``init_params`` of ``GaussianMixture``.
@@ -293,3 +295,45 @@ def prob_at_least_one_in_subsets(n_success, n_total, n):
         raise ValueError(f"need 0 <= n_success <= n_total and 1 <= n <= n_total; received "
                          f"n_success={n_success}, n_total={n_total}, n={n}.")
     return 1.0 - math.comb(n_total - n_success, n) / math.comb(n_total, n)
+
+
+#: Values of ``n_init`` drawn in the trade-off figure.
+N_INIT_GRID = (1, 2, 3, 5, 10, 20)
+
+
+def n_init_tradeoff(results=None, ns=N_INIT_GRID):
+    r"""What ``n_init = n`` buys and costs, per method, from recorded runs.
+
+    For each method: the probability :math:`1 - (1 - p)^n` that the best of
+    ``n`` starts reaches the best value found (:func:`prob_at_least_one`, with
+    ``p`` the measured share), its measured counterpart over the recorded
+    starts (:func:`prob_at_least_one_in_subsets`), and the expected cost,
+    ``n`` times the mean number of EM iterations per start.
+
+    Parameters
+    ----------
+    results : mapping of method to StartsResult, optional
+        Default: :func:`synthetic_starts`.
+    ns : sequence of int
+
+    Returns
+    -------
+    dict
+        ``{method: {"n", "iterations", "formula", "measured", "p"}}``, arrays over ``ns``.
+    """
+    results = synthetic_starts() if results is None else results
+    best = best_value(results.values())
+    out = {}
+    for method, r in results.items():
+        total = len(r.log_likelihoods)
+        hits = int(np.sum(r.log_likelihoods >= best - OPTIMUM_TOL))
+        ns_arr = np.asarray(ns)
+        out[method] = {
+            "n": ns_arr,
+            "iterations": ns_arr * r.n_iter.mean(),
+            "formula": prob_at_least_one(hits / total, ns_arr),
+            "measured": np.array([prob_at_least_one_in_subsets(hits, total, n) if n <= total else np.nan
+                                  for n in ns_arr]),
+            "p": hits / total,
+        }
+    return out
