@@ -131,10 +131,7 @@ VARIANTS = [
     Variant("07-ex3-answer", "copy", "the check's seed hard-coded",
             code=_jitter("J = np.array(X, dtype=float)\n"
                          "J[:, 1] += np.random.default_rng(7).uniform(-0.5, 0.5, size=len(J))\nreturn J"),
-            caught="hidden",
-            why="The answer ignores rng and seeds its own generator with the visible check's seed 7, so "
-                "it reproduces the visible check's numbers exactly; only a test with another generator "
-                "(the hidden test, seed 73) can tell."),
+            expect="your function ignores rng"),
     Variant("07-ex3-answer", "correct", "rng.random shifted, column stacked",
             code="noise = rng.random(len(X)) - 0.5\n"
                  "return np.column_stack([X[:, 0], X[:, 1] + noise])"),
