@@ -830,7 +830,7 @@ def plot_log_likelihood(log_likelihoods, *, ylabel=r"log-likelihood $\log p(X \m
 def plot_em_progression(X, params_history, iterations, *,
                         feature_names=("eruption duration (standardised)",
                                        "waiting time (standardised)"),
-                        radii=(1, 2)):
+                        radii=(1, 2), ncols=None):
     r"""EM on the plane, one panel per iteration (as in Bishop, PRML fig. 9.8).
 
     Panel ``t`` shows the parameters after ``t`` EM iterations,
@@ -846,6 +846,10 @@ def plot_em_progression(X, params_history, iterations, *,
         ``params_history[t]`` after ``t`` iterations (``gmmlib.em(...).history``).
     iterations : sequence of int
         Which iterations to show.
+    radii : sequence of float
+        Mahalanobis radii of the ellipses (solid, dashed, ...), explained in a legend.
+    ncols : int, optional
+        Panels per row (default: all in one row); more panels wrap onto more rows.
 
     Returns
     -------
@@ -860,9 +864,13 @@ def plot_em_progression(X, params_history, iterations, *,
             f"Run EM for more iterations (e.g. em(..., max_iter={max(iterations)}, tol=0))."
         )
     n = len(iterations)
-    fig, axes = plt.subplots(1, n, figsize=(3.3 * n, 3.9), sharex=True, sharey=True,
-                             squeeze=False)
-    for ax, t in zip(axes[0], iterations):
+    ncols = n if ncols is None else ncols
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 3.6 * nrows + 0.5), sharex=True,
+                             sharey=True, squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    for ax, t in zip(axes.ravel(), iterations):
         params = params_history[t]
         resp = e_step(X, params)
         colours = _blend(resp)
@@ -877,10 +885,16 @@ def plot_em_progression(X, params_history, iterations, *,
                                    color=component_style(c)[0], linewidth=2.0 if j == 0 else 1.2,
                                    linestyle=("-", "--")[j % 2], zorder=3)
         ax.set_title("initial guess" if t == 0 else
-                     f"after {t} iteration{'s' if t != 1 else ''}")
+                     f"after {t} iteration{'s' if t != 1 else ''}", fontsize=14)
         ax.set_aspect("equal", adjustable="box")
-        ax.set_xlabel(feature_names[0], fontsize=10)
-    axes[0][0].set_ylabel(feature_names[1], fontsize=10)
+    for ax in axes[-1]:
+        ax.set_xlabel(feature_names[0])
+    for ax in axes[:, 0]:
+        ax.set_ylabel(feature_names[1])
+    handles = [Line2D([], [], color="0.3", linewidth=2.0 if j == 0 else 1.2, linestyle=("-", "--")[j % 2],
+                      label=f"ellipse at {radius:g} standard deviation{'s' if radius != 1 else ''}")
+               for j, radius in enumerate(radii)]
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=12, frameon=False)
     return fig
 
 

@@ -30,7 +30,6 @@ NOT_YET_CONVERTED = [
     "01_data_and_initialisation",
     "03_e_step",
     "04_m_step",
-    "07_old_faithful",
 ]
 
 KINDS = ("wrong", "copy", "correct")
