@@ -33,6 +33,7 @@ CONTRACT = {
     "seed-density-women-A": "02",
     "seed-responsibilities": "03",
     "seed-logistic-estep": "03",
+    "seed-mstep-objectives": "04",
     "seed-degenerate-covariances": "05",
     "seed-regularised-covariances": "05",
     "seed-log-likelihood": "05",
