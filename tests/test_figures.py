@@ -49,6 +49,9 @@ CONTRACT = {
     "faithful-density-uncertainty": "07",
     "faithful-samples": "07",
     "faithful-collapsed-component": "07",
+    "digits-bernoulli-prototypes": "10",
+    "em-improvements": "10",
+    "em-separation-sweep": "10",
 }
 
 

@@ -15,11 +15,16 @@ What does not: general-purpose functions (:mod:`gmmlib.core`,
 One module per topic of the course:
 
 - :mod:`gmmlib.examples.seed`: the seed's six people (lessons 1-6);
-- :mod:`gmmlib.examples.faithful`: Old Faithful (lesson 7).
+- :mod:`gmmlib.examples.faithful`: Old Faithful (lesson 7);
+- :mod:`gmmlib.examples.beyond`: Bernoulli mixtures and EM's speed (lesson 10).
 
 A new topic adds ``examples/<topic>.py`` and its import line below.
 """
 
-from . import faithful, seed
+from . import (
+    beyond,  # lesson 10
+    faithful,
+    seed,
+)
 
-__all__ = ["faithful", "seed"]
+__all__ = ["faithful", "seed", "beyond"]
