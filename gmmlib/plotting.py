@@ -46,6 +46,7 @@ __all__ = [
     "STYLE",
     "style_context",
     "component_style",
+    "responsibility_cmap",
     "ellipse_points",
     "covariance_ellipse",
     "density_contours",
@@ -67,6 +68,7 @@ __all__ = [
     "plot_start_outcomes",
     "plot_fits_side_by_side",
     "plot_n_init_tradeoff",
+    "plot_mstep_objectives",
 ]
 
 #: The Okabe-Ito palette (Okabe & Ito, "Color Universal Design", 2008):
@@ -181,6 +183,20 @@ def _styled(func):
 def component_style(c):
     """Colour and marker of component ``c`` (cycling through the palette)."""
     return PALETTE[c % len(PALETTE)], MARKERS[c % len(MARKERS)]
+
+
+def responsibility_cmap(first=0, second=1):
+    """Colour map of a responsibility r of component ``first`` against ``second``.
+
+    From the colour of ``second`` (r = 0) through white (r = 1/2) to the colour
+    of ``first`` (r = 1): a region is shaded in the colour of the markers of the
+    component that is responsible for it.
+    """
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list(
+        f"responsibility-{first}-{second}",
+        [component_style(second)[0], "#FFFFFF", component_style(first)[0]])
 
 
 # ---------------------------------------------------------------------------
@@ -701,7 +717,7 @@ def plot_logistic_estep(X, params, *, labels=None, component_names=None,
     xx, yy, grid = _grid(xlim, ylim, n_grid)
     log_odds = (grid @ w + b).reshape(xx.shape)
     shade = ax.contourf(xx, yy, 1 / (1 + np.exp(-np.clip(log_odds, -50, 50))),
-                        levels=np.linspace(0, 1, 11), cmap=SEQUENTIAL_CMAP, alpha=0.55)
+                        levels=np.linspace(0, 1, 11), cmap=responsibility_cmap(0, 1), alpha=0.55)
     fig.colorbar(shade, ax=ax, label=f"$r_1(x)$: responsibility of {names[0]}")
     ax.contour(xx, yy, log_odds, levels=[-np.log(9), 0, np.log(9)], colors="black",
                linestyles=[":", "-", ":"], linewidths=[1.2, 2.2, 1.2])
@@ -1482,4 +1498,47 @@ def plot_n_init_tradeoff(tradeoff, *, title=None):
               bbox_to_anchor=(1.02, 0.5))
     if title is not None:
         ax.set_title(title)
+    return fig
+
+
+@_styled
+def plot_mstep_objectives(panels):
+    r"""Objectives of the M-step, each against one parameter, with the maximum at the update.
+
+    One panel per objective: the curve, a dashed vertical line at the
+    M-step's update and a marker on the curve there, labelled with the value.
+
+    Parameters
+    ----------
+    panels : sequence of (grid, values, update, xlabel, title)
+        ``grid`` and ``values`` of the same shape ``(m,)``; ``update`` inside
+        the grid; ``xlabel`` and ``title`` are text.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    panels = list(panels)
+    if not panels:
+        raise ValueError("panels must contain at least one (grid, values, update, xlabel, title); "
+                         "received none.")
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.4 * len(panels), 4.4), squeeze=False)
+    for ax, (grid, values, update, xlabel, title) in zip(axes[0], panels):
+        grid, values = np.asarray(grid, dtype=float), np.asarray(values, dtype=float)
+        if grid.shape != values.shape or grid.ndim != 1:
+            raise ValueError(f"{title}: grid and values must be 1-D of the same shape; received "
+                             f"{grid.shape} and {values.shape}.")
+        if not grid.min() <= update <= grid.max():
+            raise ValueError(f"{title}: the update {update:g} must lie in the grid "
+                             f"{grid.min():g}..{grid.max():g}.")
+        at = float(np.interp(update, grid, values))
+        ax.plot(grid, values, color=OKABE_ITO["black"], linewidth=1.8)
+        ax.axvline(update, color=PALETTE[0], linestyle="--", linewidth=1.4)
+        ax.plot([update], [at], "o", color=PALETTE[0], markeredgecolor="black", markersize=9, zorder=3)
+        ax.annotate(f"update {update:.4g}", (update, at), xytext=(0, -22), textcoords="offset points",
+                    ha="center", va="top", fontsize=11,
+                    bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.8))
+        ax.set_xlabel(xlabel)
+        ax.set_title(title)
+    axes[0][0].set_ylabel("part of $Q(\\theta, \\theta^{(t)})$")
     return fig
