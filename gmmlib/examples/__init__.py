@@ -16,6 +16,7 @@ One module per topic of the course:
 
 - :mod:`gmmlib.examples.seed`: the seed's six people (lessons 1-6);
 - :mod:`gmmlib.examples.faithful`: Old Faithful (lesson 7);
+- :mod:`gmmlib.examples.starts`: many starts, local optima (lesson 8);
 - :mod:`gmmlib.examples.beyond`: Bernoulli mixtures and EM's speed (lesson 10).
 
 A new topic adds ``examples/<topic>.py`` and its import line below.
@@ -25,6 +26,7 @@ from . import (
     beyond,  # lesson 10
     faithful,
     seed,
+    starts,  # lesson 8
 )
 
-__all__ = ["faithful", "seed", "beyond"]
+__all__ = ["faithful", "seed", "starts", "beyond"]

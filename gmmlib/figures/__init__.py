@@ -10,7 +10,8 @@ function, so a lesson (``show(name)``) and the files in ``figures/``
 The registrations live in one module per topic, imported at the end of this
 file: :mod:`gmmlib.figures.seed` (the six people, lessons 1-5),
 :mod:`gmmlib.figures.why_em` (lesson 6),
-:mod:`gmmlib.figures.faithful` (Old Faithful, lesson 7)
+:mod:`gmmlib.figures.faithful` (Old Faithful, lesson 7),
+:mod:`gmmlib.figures.starts` (many starts, lesson 8)
 and :mod:`gmmlib.figures.beyond` (lesson 10). A new topic adds
 ``figures/<topic>.py`` whose builders are decorated with :func:`register`, and
 its import line below.
@@ -358,5 +359,6 @@ from . import (  # noqa: E402, F401  (they need register() above)
     beyond,  # noqa: E402, F401  (lesson 10)
     faithful,
     seed,
+    starts,  # noqa: E402, F401  (lesson 8)
     why_em,
 )
