@@ -15,11 +15,12 @@ What does not: general-purpose functions (:mod:`gmmlib.core`,
 One module per topic of the course:
 
 - :mod:`gmmlib.examples.seed`: the seed's six people (lessons 1-6);
-- :mod:`gmmlib.examples.faithful`: Old Faithful (lesson 7).
+- :mod:`gmmlib.examples.faithful`: Old Faithful (lesson 7);
+- :mod:`gmmlib.examples.model_choice`: covariance structures and model choice (lesson 9).
 
 A new topic adds ``examples/<topic>.py`` and its import line below.
 """
 
-from . import faithful, seed
+from . import faithful, model_choice, seed
 
-__all__ = ["faithful", "seed"]
+__all__ = ["faithful", "model_choice", "seed"]
