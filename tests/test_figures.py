@@ -48,6 +48,9 @@ CONTRACT = {
     "faithful-density-uncertainty": "07",
     "faithful-samples": "07",
     "faithful-collapsed-component": "07",
+    "faithful-covariance-types": "09",
+    "faithful-bic-units": "09",
+    "faithful-model-choice": "09",
 }
 
 

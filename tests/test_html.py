@@ -25,6 +25,7 @@ LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 EXPECTED_LESSONS = [
     "00_course_map", "01_data_and_initialisation", "02_multivariate_normal", "03_e_step",
     "04_m_step", "05_em_loop", "06_why_em_works", "07_old_faithful",
+    "09_model_choice",
 ]
 
 

@@ -8,6 +8,7 @@ starts). Each computation runs once per session (cached).
 """
 
 import functools
+import warnings
 
 import numpy as np
 
@@ -33,7 +34,10 @@ __all__ = [
     "criteria_grid",
     "spherical_minutes_bic",
     "cv_grid",
+    "bic_by_scale",
     "mclust_comparison_fit",
+    "MCLUST_LIKE_ITERATIONS",
+    "mclust_like_stop",
 ]
 
 #: Seed of every fit's k-means start and of the cross-validation folds.
@@ -60,6 +64,11 @@ SHOWCASE_K = 2
 #: ``bic`` and ``icl`` are in mclust's sign (higher is better).
 MCLUST_FAITHFUL = {"model": "EEE", "n_components": 3, "log_likelihood": -1126.326, "df": 11,
                    "bic": -2314.316, "icl": -2357.824, "sizes": (40, 97, 135)}
+
+#: Iterations after which EM (from the k-means start, no stopping rule) on the
+#: tied K = 3 model is first within 0.011 of its maximum log-likelihood: where
+#: mclust's rule (relative change below 1e-5, here 1e-5 x 1126 = 0.011) could stop.
+MCLUST_LIKE_ITERATIONS = 48
 
 _SCALES = ("minutes", "standardised")
 
@@ -121,7 +130,38 @@ def cv_grid(scale="standardised"):
                                           fit_params=settings)
 
 
+def bic_by_scale():
+    """BIC of every type in minutes (spherical up to K = 50) and standardised: two tables.
+
+    Returns
+    -------
+    minutes, standardised : dict of lists
+        Columns ``covariance_type``, ``n_components``, ``bic``.
+    """
+    tables = []
+    for scale in _SCALES:
+        grid = criteria_grid(scale)
+        rows = [i for i, kind in enumerate(grid["covariance_type"])
+                if not (scale == "minutes" and kind == "spherical")]
+        table = {key: [grid[key][i] for i in rows] for key in ("covariance_type", "n_components", "bic")}
+        if scale == "minutes":
+            table["covariance_type"] += ["spherical"] * len(SPHERICAL_MINUTES_RANGE)
+            table["n_components"] += list(SPHERICAL_MINUTES_RANGE)
+            table["bic"] += [float(b) for b in spherical_minutes_bic()]
+        tables.append(table)
+    return tuple(tables)
+
+
 @functools.lru_cache(maxsize=None)
 def mclust_comparison_fit():
     """The model mclust chooses (tied = EEE, K = 3), fitted to the data in minutes."""
     return GaussianMixture(3, covariance_type="tied", **FIT_SETTINGS).fit(faithful_scaled("minutes"))
+
+
+@functools.lru_cache(maxsize=None)
+def mclust_like_stop():
+    """The tied K = 3 fit stopped after :data:`MCLUST_LIKE_ITERATIONS` iterations (not converged)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # stopped on purpose: the ConvergenceWarning is expected
+        return GaussianMixture(3, covariance_type="tied", tol=0.0, max_iter=MCLUST_LIKE_ITERATIONS,
+                               random_state=RANDOM_STATE).fit(faithful_scaled("minutes"))
