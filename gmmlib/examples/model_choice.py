@@ -68,7 +68,7 @@ MCLUST_FAITHFUL = {"model": "EEE", "n_components": 3, "log_likelihood": -1126.32
 #: Iterations after which EM (from the k-means start, no stopping rule) on the
 #: tied K = 3 model is first within 0.011 of its maximum log-likelihood: where
 #: mclust's rule (relative change below 1e-5, here 1e-5 x 1126 = 0.011) could stop.
-MCLUST_LIKE_ITERATIONS = 48
+MCLUST_LIKE_ITERATIONS = 47
 
 _SCALES = ("minutes", "standardised")
 
