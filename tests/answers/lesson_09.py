@@ -87,3 +87,31 @@ VARIANTS = [
                  "    terms = resp * np.log(resp)\n"
                  "return gm.bic(X) - 2 * np.nansum(terms)"),
 ]
+
+VARIANTS += [
+    # --- 9.3 bic_after_rescaling(bic, n, scales) -------------------------------------------------
+    Variant("09-ex3-answer", "wrong", "sign: BIC rises", code="return bic + 2 * n * np.sum(np.log(scales))",
+            expect="Check the sign"),
+    Variant("09-ex3-answer", "wrong", "multiplied instead of divided",
+            code="return bic - 2 * n * np.sum(np.log(1 / np.asarray(scales)))", expect="Check the sign"),
+    Variant("09-ex3-answer", "wrong", "factor 2 forgotten", code="return bic - n * np.sum(np.log(scales))",
+            expect="enters twice"),
+    Variant("09-ex3-answer", "wrong", "log10", code="return bic - 2 * n * np.sum(np.log10(scales))",
+            expect="natural logarithm"),
+    Variant("09-ex3-answer", "wrong", "n forgotten", code="return bic - 2 * np.sum(np.log(scales))",
+            expect="multiply by n"),
+    Variant("09-ex3-answer", "copy", "refit in the new units with gmmlib",
+            code="gm = gmmlib.GaussianMixture(2, random_state=0, tol=1e-6).fit(X / scales)\n"
+                 "return gm.bic(X / scales)", expect="gmmlib"),
+    Variant("09-ex3-answer", "copy", "refit with scikit-learn",
+            code="from sklearn.mixture import GaussianMixture\n"
+                 "return GaussianMixture(2, random_state=0).fit(X / scales).bic(X / scales)",
+            expect="sklearn"),
+    Variant("09-ex3-answer", "correct", "log of the product of the scales",
+            code="return bic - 2 * n * np.log(np.prod(scales))"),
+    Variant("09-ex3-answer", "correct", "log-likelihood first",
+            code="log_l = -bic / 2  # up to the penalty, which does not change\n"
+                 "for s in scales:\n"
+                 "    log_l += n * np.log(s)\n"
+                 "return -2 * log_l"),
+]
