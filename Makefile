@@ -16,7 +16,7 @@ help:
 	@echo "make test     set up .venv with the test extras and run every check"
 	@echo "make figures  regenerate every lecture figure into figures/ (ONLY=name for one)"
 	@echo "make course   build/update the nbgrader course (student versions, gradebook) in build/course/"
-	@echo "make html     render the reading edition (solutions hidden) to build/html/"
+	@echo "make html     build the reading edition (Sphinx; student versions) to build/html/ (launch links: GMM_BINDER_URL or GMM_JUPYTERHUB_URL with GMM_REPOSITORY_URL)"
 	@echo "make bench    benchmark gmmlib.GaussianMixture against scikit-learn"
 	@echo "make test-latest  run the checks against the newest releases, in .venv-latest (pins unchanged)"
 	@echo "make lock     regenerate requirements-lock.txt from pyproject.toml (uv; needs PyPI), then environment.yml"
@@ -35,8 +35,8 @@ $(BIN)/.lab-installed: $(BIN)/.python-ok $(LOCK) pyproject.toml
 	@touch $@
 
 $(BIN)/.test-installed: $(BIN)/.lab-installed $(LOCK) pyproject.toml
-	@echo "Installing the pinned test, instructor and dev extras into $(VENV) ..."
-	$(PIP) -e ".[lab,test,instructor,dev]"
+	@echo "Installing the pinned test, instructor, site and dev extras into $(VENV) ..."
+	$(PIP) -e ".[lab,test,instructor,site,dev]"
 	$(PY) -m gmmlib setup
 	@touch $@
 
@@ -78,4 +78,4 @@ lock: $(BIN)/.test-installed
 
 # Keeps build/gradebook.db and collected submissions (instructors' grading data).
 clean:
-	rm -rf build/html build/student build/artifacts .pytest_cache
+	rm -rf build/html build/test-site build/student build/artifacts .pytest_cache

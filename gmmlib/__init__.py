@@ -49,7 +49,8 @@ __all__ = [
 ]
 
 
-_LAZY_SUBMODULES = ("mixture", "symbolic", "plotting", "figures", "elbo", "examples", "selection")
+_LAZY_SUBMODULES = ("mixture", "symbolic", "plotting", "figures", "elbo", "examples", "selection",
+                    "bernoulli", "missing")
 
 
 def __getattr__(name):

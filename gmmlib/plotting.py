@@ -1211,6 +1211,119 @@ def plot_responsibility_hardening(sigmas, resp, nearest, *, labels=None, compone
 
 
 # ---------------------------------------------------------------------------
+# Lesson 10: EM beyond Gaussians, and how fast it converges
+# ---------------------------------------------------------------------------
+
+
+@_styled
+def plot_bernoulli_prototypes(examples, means, *, image_shape=(8, 8), example_titles=None,
+                              mean_titles=None):
+    r"""Binary example images (top row) and a Bernoulli mixture's mean images (bottom row).
+
+    As Bishop's Figure 9.10: each component's :math:`\mu_k` is drawn as a grey
+    image, pixel *d* as dark as :math:`\mu_{kd} = p(x_d = 1 \mid z = k)`.
+
+    Parameters
+    ----------
+    examples : array-like of shape (m, D), entries 0 or 1
+    means : array-like of shape (K, D), entries in [0, 1]
+    image_shape : tuple of int
+        ``(rows, columns)`` with rows * columns = D.
+    example_titles, mean_titles : sequence of str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    examples = np.asarray(examples, dtype=float)
+    means = np.asarray(means, dtype=float)
+    if examples.ndim != 2 or means.ndim != 2 or examples.shape[1] != means.shape[1] \
+            or np.prod(image_shape) != means.shape[1]:
+        raise ValueError(f"examples (m, D) and means (K, D) need the same D = prod(image_shape) = "
+                         f"{int(np.prod(image_shape))}; received {examples.shape} and {means.shape}.")
+    columns = max(len(examples), len(means))
+    fig, axes = plt.subplots(2, columns, figsize=(1.7 * columns, 4.2), squeeze=False)
+    for row, (images, titles) in enumerate(((examples, example_titles), (means, mean_titles))):
+        for j, ax in enumerate(axes[row]):
+            ax.axis("off")
+            if j < len(images):
+                ax.imshow(images[j].reshape(image_shape), cmap="gray_r", vmin=0, vmax=1,
+                          interpolation="nearest")
+                if titles is not None:
+                    ax.set_title(titles[j], fontsize=10)
+    return fig
+
+
+@_styled
+def plot_improvements(runs, *, xlabel="EM iteration t", max_iter=None):
+    r"""The improvement :math:`\ell_{t} - \ell_{t-1}` of the log-likelihood per iteration, log scale.
+
+    Linear convergence (:math:`\ell^\ast - \ell_t \approx C r^t`) draws a
+    straight line of slope :math:`\log_{10} r` per iteration.
+
+    Parameters
+    ----------
+    runs : mapping of label to sequence of float
+        Log-likelihoods :math:`\ell_0, \ell_1, \dots` of each run.
+    max_iter : int, optional
+        Last iteration drawn.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = plt.subplots(figsize=SIZE_ONE)
+    for j, (label, values) in enumerate(runs.items()):
+        steps = np.diff(np.asarray(values, dtype=float))
+        t = np.arange(1, steps.size + 1)
+        keep = steps > 0
+        if max_iter is not None:
+            keep &= t <= max_iter
+        colour, marker = component_style(j)
+        ax.plot(t[keep], steps[keep], color=colour, marker=marker, markersize=4,
+                linestyle=LINESTYLES[j % len(LINESTYLES)], label=str(label))
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(r"improvement $\ell_t - \ell_{t-1}$")
+    ax.legend(loc="upper right")
+    return fig
+
+
+@_styled
+def plot_separation_sweep(separations, iterations, rates):
+    """Iterations to converge (left) and the measured rate r (right) against the separation.
+
+    Parameters
+    ----------
+    separations, iterations, rates : array-like of shape (m,)
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    separations = np.asarray(separations, dtype=float)
+    iterations = np.asarray(iterations, dtype=float)
+    rates = np.asarray(rates, dtype=float)
+    if not separations.shape == iterations.shape == rates.shape:
+        raise ValueError(f"separations, iterations and rates need one shape; received "
+                         f"{separations.shape}, {iterations.shape}, {rates.shape}.")
+    fig, (left, right) = plt.subplots(1, 2, figsize=SIZE_TWO)
+    left.plot(separations, iterations, color=PALETTE[0], marker=MARKERS[0])
+    for s, it in zip(separations, iterations):
+        left.annotate(f"{it:.0f}", (s, it), xytext=(6, 4), textcoords="offset points")
+    left.set_yscale("log")
+    left.set_xlabel(r"separation $|\mu_2 - \mu_1| / \sigma$")
+    left.set_ylabel("EM iterations until the rise < tol")
+    right.plot(separations, rates, color=PALETTE[1], marker=MARKERS[1])
+    for s, r in zip(separations, rates):
+        right.annotate(f"{r:.3f}", (s, r), xytext=(6, 4), textcoords="offset points")
+    right.set_ylim(0, 1.05)
+    right.set_xlabel(r"separation $|\mu_2 - \mu_1| / \sigma$")
+    right.set_ylabel(r"rate $r$ (ratio of successive improvements)")
+    return fig
+
+
+# ---------------------------------------------------------------------------
 # Lesson 9: model choice
 # ---------------------------------------------------------------------------
 

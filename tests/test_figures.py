@@ -51,6 +51,9 @@ CONTRACT = {
     "faithful-covariance-types": "09",
     "faithful-bic-units": "09",
     "faithful-model-choice": "09",
+    "digits-bernoulli-prototypes": "10",
+    "em-improvements": "10",
+    "em-separation-sweep": "10",
 }
 
 

@@ -9,9 +9,10 @@ function, so a lesson (``show(name)``) and the files in ``figures/``
 
 The registrations live in one module per topic, imported at the end of this
 file: :mod:`gmmlib.figures.seed` (the six people, lessons 1-5),
-:mod:`gmmlib.figures.why_em` (lesson 6)
-:mod:`gmmlib.figures.faithful` (Old Faithful, lesson 7) and
-:mod:`gmmlib.figures.model_choice` (lesson 9). A new topic adds
+:mod:`gmmlib.figures.why_em` (lesson 6),
+:mod:`gmmlib.figures.faithful` (Old Faithful, lesson 7),
+:mod:`gmmlib.figures.model_choice` (lesson 9)
+and :mod:`gmmlib.figures.beyond` (lesson 10). A new topic adds
 ``figures/<topic>.py`` whose builders are decorated with :func:`register`, and
 its import line below.
 
@@ -354,4 +355,10 @@ def write_index(folder):
 
 
 # The registrations, one module per topic (REGISTRY sorts them by lesson).
-from . import faithful, model_choice, seed, why_em  # noqa: E402, F401  (they need register() above)
+from . import (  # noqa: E402, F401  (they need register() above)
+    beyond,  # noqa: E402, F401  (lesson 10)
+    faithful,
+    model_choice,  # noqa: E402, F401  (lesson 9)
+    seed,
+    why_em,
+)

@@ -1,162 +1,65 @@
-"""``python -m gmmlib html``: render the reading edition to ``build/html/``.
+"""``python -m gmmlib html``: build the reading edition into ``build/html/``.
 
-Every lesson ``notebooks/NN_*.ipynb`` is rendered with its **stored** outputs
-(nothing is re-executed) by nbconvert's ``lab`` HTML template, into a static
-site that works offline, from a web server or straight from the disk
-(``file://``):
+The site is made by the tools course sites use: **Sphinx** with **MyST-NB** and
+**sphinx-book-theme** (the ``site`` extra). The notebooks' *stored* outputs are
+rendered, nothing is re-executed (``nb_execution_mode = "off"``; nbval already
+proves the outputs). The configuration is ``gmmlib/tools/site/conf.py`` with
+its ``_static/`` files; this job only prepares the Sphinx source folder:
 
-- ``index.html``: the lesson list (titles from each notebook's first heading),
-  with links to the errata and the figure index;
-- ``NN_name.html``: one page per lesson, with previous / index / next links at
-  the top and the bottom;
-- ``errata.html`` from ``ERRATA.md`` and ``figures/index.html`` from
-  ``figures/README.md`` (with the figure files next to it), when they exist;
-- ``mathjax/``: MathJax 2.7 copied from the ``jupyter-server-mathjax`` package,
-  with a local configuration that uses its STIX-Web fonts, so formulas render
-  without any network access. No page loads anything from a CDN (require.js,
-  jQuery, mermaid and widget scripts are left out).
+- one page per lesson ``notebooks/NN_*.ipynb`` (whichever exist, in file-name
+  order, which is the lesson order), with links between lessons, to
+  ``ERRATA.md`` and to ``figures/README.md`` pointed at the matching pages;
+  with ``--hide-solutions`` each lesson is first turned into its **student
+  version** by :func:`gmmlib.tools.exercises.student_version` (nbgrader's own
+  preprocessors, as the release is made), and the answer cells' outputs are
+  dropped;
+- under each lesson's title a "download this lesson" link to that notebook
+  (the student version with ``--hide-solutions``), as it is, outputs included;
+- ``errata.html`` from ``ERRATA.md``: its "Explained in" cells link to the
+  section of the lesson whose "Erratum" note explains the row
+  (:func:`errata_targets`);
+- ``figures.html`` from the figure registry (:mod:`gmmlib.figures`): every
+  figure with its caption, alt text, files and a link to the lesson section
+  that shows it;
+- MathJax 3.2.2 copied from the ``sphinx-mathjax-offline`` wheel (a pinned
+  Python package) into ``_static/mathjax``: no page asks any outside host for
+  anything.
 
-The exercise solutions are shown as stored; ``--hide-solutions`` blanks them
-(and their outputs) as the student versions do, for a site given to students.
-
-Links between lessons (``03_e_step.ipynb``), to ``ERRATA.md``, to
-``figures/README.md`` and to figure files are rewritten to the matching pages.
-The site is built in a temporary folder next to the output folder and swapped
-in at the end, so an interrupted run never leaves a half-built site.
+Launch links (Binder or JupyterHub) are off by default; ``--binder-url`` or
+``--jupyterhub-url`` with ``--repository-url`` (or the environment variables
+``GMM_BINDER_URL``, ``GMM_JUPYTERHUB_URL``, ``GMM_REPOSITORY_URL``) switch them
+on. Full-text search (Sphinx's) works over ``python -m http.server`` and from
+the disk (``file://``): there the browser refuses the fetches of result pages
+that Sphinx makes for its excerpts, so ``_static/gmm-search.js`` answers them
+from ``_static/gmm-search-pages.js`` (:func:`write_search_pages`). The site is
+built in a temporary folder next to the output folder and swapped in at the
+end, so an interrupted run never leaves a
+half-built site.
 """
 
 import argparse
-import html
-import posixpath
+import json
+import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote, unquote
 
 from .._io import staged_dir
 from ._paths import course_root
 
 LESSON_PATTERN = "[0-9][0-9]_*.ipynb"
 SITE_TITLE = "Gaussian mixture models and EM"
-MATHJAX_CONFIG_NAME = "gmm-course"
-MATHJAX_CONFIG = f"""\
-/* Local MathJax 2 configuration of the reading edition (written by
-   `python -m gmmlib html`).
-   - jupyter-server-mathjax ships only the STIX-Web fonts: use them rather than
-     falling back to system glyphs (\\mathcal N would become a plain N).
-   - MathJax's blank test font is `url('about:blank')`, which Chromium refuses
-     with a console error: use a local() font instead (same fallback).
-   - No fast preview: typeset each formula once (twice as fast on long lessons).
-   - The hidden MathML copies kept for screen readers would ask for the TeX
-     web fonts (not shipped, 404): let them inherit the page's fonts. */
-MathJax.Hub.Config({{
-  "fast-preview": {{disabled: true}},
-  "HTML-CSS": {{
-    availableFonts: [],
-    preferredFont: null,
-    webFont: "STIX-Web",
-    imageFont: null,
-    styles: {{
-      "@font-face": {{"font-family": "MathJax_Blank", src: "local('MathJax_Blank')"}},
-      ".MJX_Assistive_MathML *": {{"font-family": "inherit ! important"}}
-    }}
-  }}
-}});
-MathJax.Ajax.loadComplete("[MathJax]/config/local/{MATHJAX_CONFIG_NAME}.js");
-"""
-MATHJAX_QUERY = f"config=TeX-AMS-MML_HTMLorMML-full,Safe,local/{MATHJAX_CONFIG_NAME}"
-
-NAV_CSS = """\
-nav.gmm-nav { display: flex; justify-content: space-between; gap: 1em;
-  max-width: 1100px; margin: 0.5em auto; padding: 0.5em 1em;
-  font-family: system-ui, sans-serif; font-size: 0.95em;
-  border-bottom: 1px solid #ccc; }
-nav.gmm-nav.gmm-bottom { border-bottom: none; border-top: 1px solid #ccc; }
-nav.gmm-nav a { text-decoration: none; color: #0b5394; }
-nav.gmm-nav a:hover { text-decoration: underline; }
-nav.gmm-nav .gmm-prev, nav.gmm-nav .gmm-next { flex: 1; }
-nav.gmm-nav .gmm-next { text-align: right; }
-"""
-
-# The lesson page: nbconvert's `lab` template without any CDN script, plus the
-# navigation bar. Kept in a string (jinja DictLoader) so no template folder
-# needs to be shipped as package data.
-PAGE_TEMPLATE = """\
-{%- extends 'index.html.j2' -%}
-{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{% block jupyter_widgets %}{% endblock jupyter_widgets %}
-{% block extra_css %}
-<link rel="icon" href="data:,">
-<style type="text/css">
-""" + NAV_CSS + """
-</style>
-{% endblock extra_css %}
-{%- block body_header -%}
-{{ super() }}
-{{ resources.gmm_nav_top }}
-{%- endblock body_header -%}
-{% block body_footer %}
-{{ resources.gmm_nav_bottom }}
-{{ super() }}
-{% endblock body_footer %}
-{#- the lab template ignores an image's alt text in the output metadata -#}
-{% block data_png scoped %}
-{%- set alttext = output | get_metadata('alt', 'image/png') -%}
-{%- if alttext -%}
-{{ super() | replace('<img ', '<img alt="' ~ (alttext | escape_html) ~ '" ', 1) }}
-{%- else -%}
-{{ super() }}
-{%- endif -%}
-{% endblock data_png %}
-"""
-PAGE_TEMPLATE_NAME = "gmm_reading_page.html.j2"
-
-# Index, errata and figure index: a small page of our own (same MathJax setup).
-SIMPLE_PAGE = """\
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8" />
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{title}</title>
-<link rel="icon" href="data:,">
-<style type="text/css">
-body {{ font-family: system-ui, sans-serif; line-height: 1.5; color: #222;
-  max-width: 1100px; margin: 0 auto; padding: 0 1em 2em; }}
-main img {{ max-width: 100%; height: auto; }}
-main table {{ border-collapse: collapse; margin: 1em 0; display: block; overflow-x: auto; }}
-main th, main td {{ border: 1px solid #ccc; padding: 0.3em 0.6em; vertical-align: top; }}
-main code {{ background: #f4f4f4; padding: 0 0.2em; }}
-main pre {{ background: #f4f4f4; padding: 0.6em; overflow-x: auto; }}
-ol.gmm-lessons li {{ margin: 0.3em 0; }}
-{nav_css}
-</style>
-<script type="text/x-mathjax-config">
-MathJax.Hub.Config({{
-  tex2jax: {{
-    inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]],
-    displayMath: [["$$", "$$"], ["\\\\[", "\\\\]"]],
-    processEscapes: true,
-    processEnvironments: true
-  }},
-  displayAlign: "center",
-  messageStyle: "none"
-}});
-</script>
-<script src="{mathjax_url}"></script>
-</head>
-<body>
-{nav_top}
-<main>
-{body}
-</main>
-{nav_bottom}
-</body>
-</html>
-"""
+SITE_FILES = Path(__file__).with_name("site")
+#: MathJax 3 inside the sphinx-mathjax-offline wheel, and the parts the site needs.
+MATHJAX_DIST = "sphinx-mathjax-offline"
+MATHJAX_FOLDER = "sphinx-mathjax-offline/static/mathjax"
+MATHJAX_PARTS = ("tex-chtml-full.js", "output/chtml/fonts/woff-v2", "ui", "a11y")
+#: A finished site has these files (a folder without them is never replaced).
+SITE_MARKERS = ("searchindex.js", "_static/mathjax/tex-chtml-full.js")
+ERRATA_PAGE, FIGURES_PAGE = "errata", "figures"
 
 
 # --------------------------------------------------------------------------
@@ -168,257 +71,459 @@ def say(line):
     print(line, flush=True)
 
 
+def slugify(text):
+    """The anchor of a heading: ``"Step 1 — the determinant $|\\Sigma|$"`` ->
+    ``"step-1-the-determinant-sigma"``. Sphinx uses it for the pages
+    (``myst_heading_slug_func``) and this job for the links to them."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(words) or "section"
+
+
 def lesson_paths(root):
     """The lesson notebooks ``notebooks/NN_*.ipynb`` of ``root``, in order."""
     return sorted((Path(root) / "notebooks").glob(LESSON_PATTERN))
+
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def _headings(source):
+    """``(level, text)`` of the markdown headings in ``source`` (not in code fences)."""
+    found, fenced = [], False
+    for line in source.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        match = None if fenced else _HEADING.match(line)
+        if match and match.group(2):
+            found.append((len(match.group(1)), match.group(2)))
+    return found
 
 
 def lesson_title(nb, fallback):
     """The text of the notebook's first markdown heading (``# ...``), without
     markdown emphasis; ``fallback`` if there is none."""
     for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        for line in cell.source.splitlines():
-            match = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
-            if match and match.group(1):
-                return re.sub(r"(\*\*|__|\*|`)", "", match.group(1)).strip()
+        if cell.cell_type == "markdown":
+            for _, text in _headings(cell.source):
+                return re.sub(r"(\*\*|__|\*|`)", "", text).strip()
     return fallback
 
 
-def page_name(notebook_path):
-    """``notebooks/03_e_step.ipynb`` -> ``03_e_step.html``."""
-    return Path(notebook_path).stem + ".html"
+def sections(nb):
+    """The sections of a lesson: a list of ``{"title", "slug", "text"}`` where
+    ``text`` is the markdown and code of the section (up to the next heading)."""
+    found = [{"title": "", "slug": "", "text": ""}]
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            found[-1]["text"] += "\n" + cell.source
+            continue
+        for line in cell.source.splitlines():
+            match = _HEADING.match(line)
+            if match and match.group(2) and match.group(1) != "#":
+                title = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", match.group(2))  # link text only
+                title = re.sub(r"<[^>]+>", "", title)
+                found.append({"title": title, "slug": slugify(title), "text": ""})
+            found[-1]["text"] += "\n" + line
+    return found
 
 
-def site_targets(root, lesson_paths_):
-    """Where repository files end up in the site: ``{repo path: site path}``
-    (posix paths). Lessons become ``NN_name.html``, ``ERRATA.md`` becomes
-    ``errata.html``, ``figures/README.md`` becomes ``figures/index.html`` and
-    the other files under ``figures/`` are copied as they are. Only files that
-    exist are listed, so a link to anything else is left as written."""
-    root = Path(root)
-    targets = {f"notebooks/{Path(p).name}": page_name(p) for p in lesson_paths_}
-    if (root / "ERRATA.md").is_file():
-        targets["ERRATA.md"] = "errata.html"
-    if (root / "figures").is_dir():
-        for path in sorted((root / "figures").rglob("*")):
-            rel = path.relative_to(root).as_posix()
-            if path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
-                targets[rel] = "figures/index.html" if rel == "figures/README.md" else rel
+def hide_solutions(nb):
+    """The student version of ``nb`` (a new notebook): nbgrader's own
+    preprocessors, through :func:`gmmlib.tools.exercises.student_version` (the
+    code the release uses), blank the answers and remove hidden tests and mark
+    schemes; the answer cells' outputs are dropped too (the lesson's other
+    outputs stay)."""
+    from .exercises import is_answer, student_version
+
+    student = student_version(nb)
+    for cell in student.cells:
+        if cell.cell_type == "code" and is_answer(cell):
+            cell.outputs = []
+            cell.execution_count = None
+    return student
+
+
+# --------------------------------------------------------------------------
+# links between the course's files, as pages of the site
+
+
+def page_links(root, lessons):
+    """``{repository path: Sphinx document}`` for the files that become pages."""
+    targets = {f"notebooks/{path.name}": path.name for path in lessons}
+    if (Path(root) / "ERRATA.md").is_file():
+        targets["ERRATA.md"] = f"{ERRATA_PAGE}.md"
+    targets["figures/README.md"] = f"{FIGURES_PAGE}.md"
     return targets
 
 
-_LINK = re.compile(r'(?P<attr>\b(?:href|src))="(?P<url>[^"#:]*)(?P<frag>#[^"]*)?"')
+_MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<url>[^)\s#]*)(?P<frag>#[^)\s]*)?\)")
+_MD_IMAGE = re.compile(r"!\[(?P<text>[^\]]*)\]\((?P<url>\.\./figures/[^)\s]+)\)")
 
 
-def rewrite_links(page_html, source_dir, page_dir, targets):
-    """Rewrite relative ``href``/``src`` values written for a file in the
-    repository folder ``source_dir`` so that they work from the site page in
-    ``page_dir`` (both posix paths relative to their roots, ``""`` for the root).
-    ``targets`` maps repository paths to site paths (:func:`site_targets`).
-    URLs with a scheme (``https:``, ``data:``) and unknown targets are kept."""
+def rewrite_markdown_links(text, targets, source_dir="notebooks"):
+    """Point relative markdown links of a lesson (written for the folder
+    ``source_dir`` of the repository) at the site's documents: ``03_e_step.ipynb``
+    stays, ``../ERRATA.md`` becomes ``errata.md``, ``../figures/README.md``
+    ``figures.md``, ``../figures/x.png`` ``figures/x.png``; other links are kept."""
+    import posixpath
 
-    def replace(match):
-        url = unquote(html.unescape(match.group("url")))
-        frag = match.group("frag") or ""
-        if not url or url.startswith("/"):
+    def link(match):
+        url = match.group("url")
+        if not url or ":" in url or url.startswith("/"):
             return match.group(0)
         target = targets.get(posixpath.normpath(posixpath.join(source_dir, url)))
         if target is None:
             return match.group(0)
-        new = posixpath.relpath(target, page_dir or ".")
-        return f'{match.group("attr")}="{html.escape(quote(new))}{frag}"'
+        return f"[{match.group('text')}]({target}{match.group('frag') or ''})"
 
-    return _LINK.sub(replace, page_html)
-
-
-def nav_html(prefix, prev=None, nxt=None, bottom=False):
-    """The navigation bar: ``prev``/``nxt`` are ``(href, title)`` or None;
-    ``prefix`` leads from the page to the site root (``""`` or ``"../"``)."""
-    left = (f'<a rel="prev" href="{prefix}{prev[0]}">&larr; {html.escape(prev[1])}</a>'
-            if prev else "")
-    right = (f'<a rel="next" href="{prefix}{nxt[0]}">{html.escape(nxt[1])} &rarr;</a>'
-             if nxt else "")
-    cls = "gmm-nav gmm-bottom" if bottom else "gmm-nav gmm-top"
-    return (f'<nav class="{cls}" aria-label="lessons">'
-            f'<span class="gmm-prev">{left}</span>'
-            f'<a class="gmm-index" href="{prefix}index.html">Index</a>'
-            f'<span class="gmm-next">{right}</span></nav>')
+    text = _MD_IMAGE.sub(lambda m: f"![{m.group('text')}]({m.group('url')[3:]})", text)
+    return _MD_LINK.sub(link, text)
 
 
-def mathjax_url(prefix):
-    return f"{prefix}mathjax/MathJax.js?{MATHJAX_QUERY}"
+def _words(text):
+    return {w for w in re.findall(r"[a-z]{4,}|[0-9][0-9.]*", text.lower())}
 
 
-def copy_mathjax(site):
-    """Copy MathJax 2 from ``jupyter-server-mathjax`` to ``site/mathjax`` and
-    add the local STIX-Web configuration."""
+def errata_targets(rows, lesson_sections):
+    """For each errata row, the section of each lesson it names that explains it.
+
+    ``rows`` are ``(number, text of the row, [lesson file names])``;
+    ``lesson_sections`` maps a lesson file name to :func:`sections`. The section
+    is the one whose "Erratum" note cites the row (``ERRATA.md``, row N); else
+    the one whose note shares most words with the row; else the lesson's first
+    section. Returns ``{(number, lesson): slug or ""}``."""
+    found = {}
+    for number, text, lessons in rows:
+        for lesson in lessons:
+            secs = lesson_sections.get(lesson, [])
+            notes = [(sec, note) for sec in secs
+                     for note in re.split(r"\n(?=\s*>\s*\*\*Erratum)", sec["text"])
+                     if re.match(r"\s*>\s*\*\*Erratum", note)]
+            cited = [sec for sec, note in notes
+                     if re.search(rf"ERRATA\.md`?,?\s+rows?\s+(\d+\s*(,|and|–|-)\s*)*{number}\b", note)]
+            if cited:
+                found[(number, lesson)] = cited[0]["slug"]
+                continue
+            words = _words(text)
+            scored = sorted(((len(words & _words(note)), -i, sec) for i, (sec, note) in enumerate(notes)),
+                            key=lambda item: item[:2], reverse=True)
+            if scored and scored[0][0] >= 3:
+                found[(number, lesson)] = scored[0][2]["slug"]
+            else:
+                found[(number, lesson)] = next((sec["slug"] for sec in secs if sec["slug"]), "")
+    return found
+
+
+_NOTEBOOK_REF = re.compile(r"`?notebooks/(?P<name>[0-9][0-9]_[A-Za-z0-9_]+\.ipynb)`?")
+
+
+def errata_markdown(text, lesson_nbs):
+    """The errata page (MyST) from ``ERRATA.md``: the table in a ``gmm-table``
+    container, each ``notebooks/NN_x.ipynb`` of a row linked to the lesson
+    section that explains the row (:func:`errata_targets`), other repository
+    links pointed at the site. ``lesson_nbs`` maps file names to notebooks."""
+    lines = text.splitlines()
+    rows = []
+    for line in lines:
+        match = re.match(r"^\|\s*(\d+)\s*\|", line)
+        if match:
+            rows.append((int(match.group(1)), line, [m.group("name") for m in _NOTEBOOK_REF.finditer(line)]))
+    titles = {name: lesson_title(nb, name) for name, nb in lesson_nbs.items()}
+    secs = {name: sections(nb) for name, nb in lesson_nbs.items()}
+    targets = errata_targets(rows, secs)
+    out, in_table = [], False
+    for line in lines:
+        is_row = line.startswith("|")
+        if is_row and not in_table:
+            out += ["", ":::{container} gmm-table gmm-errata", ""]
+            in_table = True
+        elif not is_row and in_table:
+            out += ["", ":::", ""]
+            in_table = False
+        match = re.match(r"^\|\s*(\d+)\s*\|", line)
+        if match:
+            number = int(match.group(1))
+
+            def link(m, number=number):
+                name = m.group("name")
+                if name not in lesson_nbs:
+                    return m.group(0)
+                slug = targets.get((number, name), "")
+                title = titles[name].split(" — ")[0]
+                sec = next((s["title"] for s in secs[name] if s["slug"] == slug and slug), "")
+                label = f"{title}, {sec}" if sec else title
+                label = label.replace("[", "(").replace("]", ")").replace("|", "\\|")
+                return f"[{label}]({name}{'#' + slug if slug else ''})"
+
+            cells = line.split(" | ")
+            cells[-1] = _NOTEBOOK_REF.sub(link, cells[-1])
+            line = " | ".join(cells)
+        out.append(line)
+    if in_table:
+        out += ["", ":::"]
+    body = "\n".join(out)
+    return rewrite_markdown_links(body, {}, "")
+
+
+def figures_markdown(lesson_nbs):
+    """The figure index (MyST) from the registry :data:`gmmlib.figures.REGISTRY`:
+    a table of every figure with the lesson section that shows it, then each
+    figure with its caption, alt text and files (png, pdf)."""
+    from .. import figures
+
+    shown_in = {}
+    for name, nb in lesson_nbs.items():
+        title = lesson_title(nb, name)
+        for sec in sections(nb):
+            for spec in figures.REGISTRY.values():
+                if (spec.name, name) not in shown_in and re.search(
+                        rf"""show\(\s*['"]{re.escape(spec.name)}['"]""", sec["text"]):
+                    shown_in[(spec.name, name)] = (title, sec)
+
+    def lesson_link(spec):
+        if spec.lesson not in lesson_nbs:
+            return f"`notebooks/{spec.lesson}`"
+        title = lesson_title(lesson_nbs[spec.lesson], spec.lesson).split(" — ")[0]
+        where = shown_in.get((spec.name, spec.lesson))
+        if where and where[1]["slug"]:
+            return f"[{title}, {where[1]['title']}]({spec.lesson}#{where[1]['slug']})"
+        return f"[{title}]({spec.lesson})"
+
+    lines = [
+        "# Lecture figures", "",
+        f"Every lecture figure, drawn by a function of `gmmlib.plotting` from data computed with "
+        f"`gmmlib`, as a PNG ({figures.PNG_DPI} dpi, for slides) and a PDF (for LaTeX notes). "
+        "A lesson shows the same figure with `gmmlib.figures.show(name)`; `make figures` "
+        "regenerates them. Tap a figure to open it full size.", "",
+        ":::{container} gmm-table gmm-figure-list", "",
+        "| figure | shown in | drawn by |", "|---|---|---|",
+    ]
+    for spec in figures.REGISTRY.values():
+        lines.append(f"| [{spec.name}](#{slugify(spec.name)}) | {lesson_link(spec)} | `{spec.function}` |")
+    lines += ["", ":::", "", ":::{container} gmm-figures", ""]
+    for spec in figures.REGISTRY.values():
+        alt = spec.alt.replace('"', "'")
+        lines += [
+            f"## {spec.name}", "",
+            f"```{{figure}} figures/{spec.name}.png", f":alt: {alt}", "",
+            spec.caption, "```", "",
+            f"- **Shown in:** {lesson_link(spec)}",
+            f"- **Files:** {{download}}`{spec.name}.png <figures/{spec.name}.png>`, "
+            f"{{download}}`{spec.name}.pdf <figures/{spec.name}.pdf>`",
+            f"- **Drawn by:** `{spec.function}`",
+            f"- **Alt text:** {spec.alt}", "",
+        ]
+    lines += [":::", ""]
+    return "\n".join(lines)
+
+
+def index_markdown(lessons, has_errata):
+    """The home page: what the site is, and the table of contents (the sidebar)."""
+    docs = [path.name for path in lessons]
+    lines = [
+        f"# {SITE_TITLE}", "",
+        "The reading edition of the course: every lesson with its stored outputs, the "
+        "exercises as students get them. Each lesson page has a link to download it as a "
+        "notebook; to run the lessons, open them in JupyterLab (`make lab`).", "",
+        "Use the search box to find a word in every lesson; the list on the left is the whole "
+        "course and the list on the right is the page you are reading.", "",
+        "```{toctree}", ":caption: Lessons", ":maxdepth: 1", "", *docs, "```", "",
+        "```{toctree}", ":caption: Reference", ":maxdepth: 1", "",
+        *([f"{ERRATA_PAGE}.md"] if has_errata else []), f"{FIGURES_PAGE}.md", "```", "",
+    ]
+    return "\n".join(lines)
+
+
+def copy_mathjax(static):
+    """Copy the parts of MathJax 3 the site uses from the ``sphinx-mathjax-offline``
+    wheel into ``static/mathjax``."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
     try:
-        import jupyter_server_mathjax
-    except ImportError as exc:  # pragma: no cover - part of the test extras
+        source = Path(distribution(MATHJAX_DIST).locate_file(MATHJAX_FOLDER))
+    except PackageNotFoundError as exc:
         raise SystemExit(
-            "The reading edition needs the 'jupyter-server-mathjax' package for "
-            "offline maths; install the test extras: pip install -e '.[test]'."
-        ) from exc
-    source = Path(jupyter_server_mathjax.__file__).parent / "static"
-    if not (source / "MathJax.js").is_file():
-        raise SystemExit(f"MathJax.js not found in {source}; reinstall jupyter-server-mathjax.")
-    target = site / "mathjax"
-    shutil.copytree(source, target)
-    config = target / "config" / "local" / f"{MATHJAX_CONFIG_NAME}.js"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(MATHJAX_CONFIG, encoding="utf-8")
+            "The reading edition needs the 'sphinx-mathjax-offline' package for offline maths; "
+            "install the site extra: pip install -c requirements-lock.txt -e '.[site]'.") from exc
+    target = Path(static) / "mathjax"
+    for part in MATHJAX_PARTS:
+        src = source / part
+        if src.is_dir():
+            shutil.copytree(src, target / part)
+        elif src.is_file():
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, target / part)
+        else:
+            raise SystemExit(f"{src} is missing; reinstall sphinx-mathjax-offline.")
 
 
-def hide_solutions(nb):
-    """Blank the exercise answers of ``nb`` in place with nbgrader's own
-    preprocessors, exactly as the student versions are made
-    (:func:`gmmlib.tools.course.clear_solutions`): code between
-    ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes ``# YOUR CODE HERE``
-    / ``raise NotImplementedError()``, a markdown answer becomes
-    ``YOUR ANSWER HERE``, hidden tests are removed. The answer cells' outputs
-    are dropped; the lesson's other outputs stay. Returns the number of
-    answers hidden."""
-    from .course import clear_solutions
-
-    clear_solutions(nb)
-    hidden = 0
-    for cell in nb.cells:
-        if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
-            hidden += 1
-            if cell.cell_type == "code":
-                cell.outputs = []
-                cell.execution_count = None
-    return hidden
-
-
-def make_exporter():
-    """An nbconvert ``HTMLExporter`` for lesson pages (lab template, offline)."""
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        template_name="lab",
-        extra_loaders=[DictLoader({PAGE_TEMPLATE_NAME: PAGE_TEMPLATE})],
-    )
-    exporter.template_file = PAGE_TEMPLATE_NAME
-    exporter.mathjax_url = mathjax_url("")
-    exporter.require_js_url = ""
-    exporter.mermaid_js_url = ""
-    exporter.mermaid_layout_elk_js_url = ""
-    return exporter
-
-
-def render_markdown(text):
-    """Markdown (tables, maths, links) to HTML with mistune, maths left for MathJax."""
-    import mistune
-
-    markdown = mistune.create_markdown(
-        escape=False, plugins=["math", "table", "strikethrough", "url"]
-    )
-    return markdown(text)
-
-
-def simple_page(title, body, prefix, nav_top="", nav_bottom=""):
-    return SIMPLE_PAGE.format(
-        title=html.escape(title), body=body, nav_css=NAV_CSS,
-        mathjax_url=mathjax_url(prefix), nav_top=nav_top, nav_bottom=nav_bottom,
-    )
+def launch_settings(binderhub_url=None, jupyterhub_url=None, repository_url=None, branch=None):
+    """Launch-button settings from the arguments or the ``GMM_*`` environment variables;
+    ``{}`` (no launch links) unless a hub URL and the repository URL are given."""
+    env = os.environ
+    settings = {
+        "binderhub_url": binderhub_url or env.get("GMM_BINDER_URL", ""),
+        "jupyterhub_url": jupyterhub_url or env.get("GMM_JUPYTERHUB_URL", ""),
+        "repository_url": repository_url or env.get("GMM_REPOSITORY_URL", ""),
+        "branch": branch or env.get("GMM_REPOSITORY_BRANCH", "main"),
+        "path_to_docs": "notebooks",
+    }
+    if not (settings["binderhub_url"] or settings["jupyterhub_url"]):
+        return {}
+    host = settings["repository_url"].split("/")[2] if "//" in settings["repository_url"] else ""
+    settings["provider"] = next((name for name in ("gitlab", "bitbucket") if name in host), "github")
+    if not settings["repository_url"]:
+        raise SystemExit("A launch link needs the repository: pass --repository-url "
+                         "(or set GMM_REPOSITORY_URL) with --binder-url / --jupyterhub-url.")
+    return settings
 
 
 # --------------------------------------------------------------------------
 # the build
 
 
-def build_site(root, site, log=say, solutions=True):
-    """Render the reading edition of the course in ``root`` into the (new,
-    empty) folder ``site``; ``solutions=False`` blanks the exercise answers
-    (:func:`hide_solutions`). Returns a dict with the pages written."""
+def prepare_source(root, src, solutions=True, launch=None, log=say):
+    """Write the Sphinx source folder ``src`` for the course in ``root``.
+    Returns ``{"lessons": [(file name, title)], "extra": [document names]}``."""
     import nbformat
 
-    root, site = Path(root), Path(site)
-    site.mkdir(parents=True, exist_ok=True)
-    copy_mathjax(site)
+    root, src = Path(root), Path(src)
+    (src / "_downloads_src").mkdir(parents=True)
+    shutil.copytree(SITE_FILES / "_static", src / "_static")
+    shutil.copyfile(SITE_FILES / "conf.py", src / "conf.py")
+    copy_mathjax(src / "_static")
 
-    lessons = []
-    for path in lesson_paths(root):
+    lessons = lesson_paths(root)
+    has_errata = (root / "ERRATA.md").is_file()
+    targets = page_links(root, lessons)
+    nbs, titles = {}, []
+    for path in lessons:
         nb = nbformat.read(path, as_version=4)
         if not solutions:
-            hide_solutions(nb)
-        lessons.append((path, nb, lesson_title(nb, path.stem.replace("_", " "))))
-    targets = site_targets(root, [path for path, _, _ in lessons])
-    has_errata = (root / "ERRATA.md").is_file()
-    has_figures = (root / "figures" / "README.md").is_file()
+            nb = hide_solutions(nb)
+        nbs[path.name] = nb
+        nbformat.write(nb, src / "_downloads_src" / path.name)  # downloaded as it is
+        page = nbformat.reads(nbformat.writes(nb), as_version=4)
+        for cell in page.cells:
+            if cell.cell_type == "markdown":
+                cell.source = rewrite_markdown_links(cell.source, targets)
+            for output in cell.get("outputs", []):
+                # markdown outputs (rendered as MyST) link like the cells
+                if "text/markdown" in output.get("data", {}):
+                    output["data"]["text/markdown"] = rewrite_markdown_links(
+                        output["data"]["text/markdown"], targets)
+                # the registered figures' alt text (MyST-NB reads it from the cell's metadata)
+                alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+                if alt and "image/png" in output.get("data", {}):
+                    cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
+        kind = "the student version, answers blank" if not solutions else "with the solutions"
+        download = nbformat.v4.new_markdown_cell(
+            f"{{download}}`Download this lesson as a notebook <_downloads_src/{path.name}>` "
+            f"({kind})")
+        first = next((i for i, c in enumerate(page.cells) if c.cell_type == "markdown"), -1)
+        page.cells.insert(first + 1, download)
+        nbformat.write(page, src / path.name)
+        title = lesson_title(nb, path.stem.replace("_", " "))
+        titles.append((path.name, title))
+        log(f"lesson   {path.name:<40} {title}")
 
-    exporter = make_exporter() if lessons else None
-    pages = {"lessons": [], "extra": []}
-    for i, (path, nb, title) in enumerate(lessons):
-        start = time.perf_counter()
-        prev = (page_name(lessons[i - 1][0]), lessons[i - 1][2]) if i > 0 else None
-        nxt = (page_name(lessons[i + 1][0]), lessons[i + 1][2]) if i + 1 < len(lessons) else None
-        nb.metadata["title"] = f"{title} · {SITE_TITLE}"
-        resources = {
-            "metadata": {"name": path.stem, "path": str(path.parent)},
-            "gmm_nav_top": nav_html("", prev, nxt),
-            "gmm_nav_bottom": nav_html("", prev, nxt, bottom=True),
-        }
-        body, _ = exporter.from_notebook_node(nb, resources=resources)
-        body = rewrite_links(body, "notebooks", "", targets)
-        out = site / page_name(path)
-        out.write_text(body, encoding="utf-8")
-        pages["lessons"].append(out.name)
-        log(f"lesson   {out.name:<36} {title} ({time.perf_counter() - start:.1f} s)")
-
-    nav_top = nav_html("", bottom=False)
-    nav_bottom = nav_html("", bottom=True)
-    if has_errata:
-        body = render_markdown((root / "ERRATA.md").read_text(encoding="utf-8"))
-        body = rewrite_links(body, "", "", targets)
-        (site / "errata.html").write_text(
-            simple_page(f"Errata · {SITE_TITLE}", body, "", nav_top, nav_bottom), encoding="utf-8")
-        pages["extra"].append("errata.html")
-        log("page     errata.html                          ERRATA.md")
-    else:
-        log("note     no ERRATA.md in the course: the index has no errata link")
-    figures = site / "figures"
-    if (root / "figures").is_dir():  # lessons may show figure files too
-        shutil.copytree(root / "figures", figures,
-                        ignore=shutil.ignore_patterns("README.md", ".*", "__pycache__"))
-    if has_figures:
-        body = render_markdown((root / "figures" / "README.md").read_text(encoding="utf-8"))
-        body = rewrite_links(body, "figures", "figures", targets)
-        (figures / "index.html").write_text(
-            simple_page(f"Figures · {SITE_TITLE}", body, "../",
-                        nav_html("../"), nav_html("../", bottom=True)),
-            encoding="utf-8")
-        pages["extra"].append("figures/index.html")
-        log("page     figures/index.html                   figures/README.md")
-    else:
-        log("note     no figures/README.md in the course: the index has no figure link")
-
-    items = "\n".join(
-        f'<li><a href="{page_name(path)}">{html.escape(title)}</a></li>'
-        for path, _, title in lessons
-    )
     extra = []
     if has_errata:
-        extra.append('<li><a href="errata.html">Errata</a>: where the seed documents slip, '
-                     "and the lesson that explains it</li>")
-    if has_figures:
-        extra.append('<li><a href="figures/index.html">Figures</a>: every lecture figure, '
-                     "with caption and alt text</li>")
-    body = (
-        f"<h1>{SITE_TITLE}</h1>\n"
-        "<p>The reading edition of the course: every lesson with its stored outputs. "
-        "To run the lessons, open them in JupyterLab (<code>make lab</code>).</p>\n"
-        f'<h2>Lessons</h2>\n<ol class="gmm-lessons" start="0">\n{items}\n</ol>\n'
-        + (f"<h2>More</h2>\n<ul>\n{chr(10).join(extra)}\n</ul>\n" if extra else "")
-    )
-    (site / "index.html").write_text(
-        simple_page(f"{SITE_TITLE} · reading edition", body, ""), encoding="utf-8")
-    log(f"index    index.html                           {len(lessons)} lessons")
-    pages["index"] = "index.html"
+        text = (root / "ERRATA.md").read_text(encoding="utf-8")
+        (src / f"{ERRATA_PAGE}.md").write_text(errata_markdown(text, nbs), encoding="utf-8")
+        extra.append(ERRATA_PAGE)
+        log(f"page     {ERRATA_PAGE}.html{'':<30} ERRATA.md")
+    else:
+        log("note     no ERRATA.md in the course: no errata page")
+    figures_dir = root / "figures"
+    (src / "figures").mkdir()
+    if figures_dir.is_dir():
+        for path in figures_dir.iterdir():
+            if path.suffix in (".png", ".pdf") and path.is_file():
+                shutil.copyfile(path, src / "figures" / path.name)
+    (src / f"{FIGURES_PAGE}.md").write_text(figures_markdown(nbs), encoding="utf-8")
+    extra.append(FIGURES_PAGE)
+    log(f"page     {FIGURES_PAGE}.html{'':<29} the figure registry (gmmlib.figures)")
+    (src / "index.md").write_text(index_markdown(lessons, has_errata), encoding="utf-8")
+    settings = {"title": SITE_TITLE, "launch": launch or {}}
+    (src / "_site.json").write_text(json.dumps(settings, indent=1), encoding="utf-8")
+    return {"lessons": titles, "extra": extra}
+
+
+def run_sphinx(src, out, log=say):
+    """Build the HTML with Sphinx in this process; raise SystemExit on failure."""
+    import warnings
+
+    from sphinx.application import Sphinx
+    from sphinx.util.console import nocolor
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    doctrees = Path(src) / "_doctrees"
+    messages = []
+    nocolor()
+
+    class Warnings:
+        def write(self, text):
+            if text.strip():
+                messages.append(text.strip())
+
+        def flush(self):
+            pass
+
+    # the themes' own deprecation notices (Sphinx API changes) are not ours to fix
+    with patch_docutils(src), docutils_namespace(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        app = Sphinx(str(src), str(src), str(out), str(doctrees), "html",
+                     status=None, warning=Warnings(), freshenv=True, verbosity=0)
+        app.build(force_all=True)
+    if app.statuscode:
+        raise SystemExit("Sphinx failed:\n" + "\n".join(messages))
+    for line in messages:
+        log(f"warning  {line}")
+    return messages
+
+
+SEARCH_PAGES = "_static/gmm-search-pages.js"
+
+
+def write_search_pages(out):
+    """Write :data:`SEARCH_PAGES`: the main text of every page, for search excerpts from
+    the disk. Sphinx's search fetches each result page for its excerpt, which Chromium
+    refuses from ``file://``; there ``_static/gmm-search.js`` loads this file and answers
+    those fetches from it (over http nothing changes)."""
+    pages = {}
+    for page in sorted(Path(out).glob("*.html")):
+        raw = page.read_text(encoding="utf-8")
+        match = re.search(r'<article class="bd-article"[^>]*>(.*?)</article>', raw, flags=re.S)
+        if match:
+            body = re.sub(r"<(img|script|style)\b[^>]*>(.*?</\1>)?", "", match.group(1), flags=re.S)
+            pages[page.name] = f'<div role="main">{body}</div>'
+    text = "window.GMM_SEARCH_PAGES = " + json.dumps(pages, ensure_ascii=True, separators=(",", ":")) + ";\n"
+    (Path(out) / SEARCH_PAGES).write_text(text, encoding="utf-8")
+
+
+def build_site(root, site, log=say, solutions=True, launch=None):
+    """Build the reading edition of the course in ``root`` into the (new, empty)
+    folder ``site``. Returns the pages written and Sphinx's warnings."""
+    site = Path(site)
+    site.mkdir(parents=True, exist_ok=True)
+    # MyST-NB writes jupyter_execute/ next to Sphinx's output folder: keep both in tmp
+    with tempfile.TemporaryDirectory(prefix="gmm-site-") as tmp:
+        src, out = Path(tmp) / "src", Path(tmp) / "html"
+        pages = prepare_source(root, src, solutions=solutions, launch=launch, log=log)
+        pages["warnings"] = run_sphinx(src, out, log=log)
+        for leftover in (".buildinfo", ".doctrees", "_sources"):  # no copied sources
+            path = out / leftover
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+        write_search_pages(out)
+        for item in out.iterdir():
+            shutil.move(str(item), str(site / item.name))
+    pages["lessons"] = [(name, title, Path(name).stem + ".html") for name, title in pages["lessons"]]
     return pages
 
 
@@ -428,23 +533,38 @@ def check_outdir(outdir, root):
     outdir, root = Path(outdir).resolve(), Path(root).resolve()
     if outdir == root or outdir in root.parents:
         raise SystemExit(f"--outdir {outdir} contains the course itself; choose e.g. build/html.")
-    if outdir.exists() and any(outdir.iterdir()) and not (outdir / "mathjax" / "MathJax.js").is_file():
+    if outdir.exists() and any(outdir.iterdir()) and not all(
+            (outdir / marker).is_file() for marker in SITE_MARKERS):
         raise SystemExit(
             f"--outdir {outdir} exists and is not a reading edition built by this job "
-            "(no mathjax/MathJax.js); it would be replaced. Choose an empty or new folder, "
-            "or delete it first."
-        )
+            f"(no {' and '.join(SITE_MARKERS)}); it would be replaced. Choose an empty or new "
+            "folder, or delete it first.")
 
 
-def build(outdir, root=None, log=say, solutions=True):
+SITE_MODULES = {"sphinx": "sphinx", "myst_nb": "myst-nb", "sphinx_book_theme": "sphinx-book-theme"}
+
+
+def require_site_packages():
+    """Fail with the install command when the ``site`` extra is missing."""
+    import importlib.util
+
+    missing = [name for module, name in SITE_MODULES.items() if importlib.util.find_spec(module) is None]
+    if missing:
+        raise SystemExit(
+            f"The reading edition needs {', '.join(missing)} (the 'site' extra); install it with "
+            "make html, or: pip install -c requirements-lock.txt -e '.[site,instructor]'.")
+
+
+def build(outdir, root=None, log=say, solutions=True, launch=None):
     """Build the site into a temporary folder next to ``outdir``, then swap it in."""
+    require_site_packages()
     root = Path(root) if root is not None else course_root()
     outdir = Path(outdir)
     if not outdir.is_absolute():
         outdir = root / outdir
     check_outdir(outdir, root)
     with staged_dir(outdir) as tmp:
-        pages = build_site(root, tmp, log=log, solutions=solutions)
+        pages = build_site(root, tmp, log=log, solutions=solutions, launch=launch)
     return pages
 
 
@@ -456,15 +576,26 @@ def main(argv=None):
     parser.add_argument("--root", type=Path, default=None,
                         help="course checkout to render (default: this one)")
     parser.add_argument("--hide-solutions", action="store_true",
-                        help="blank the exercise answers (as in the student versions) and their outputs")
+                        help="render the student versions (nbgrader's preprocessors), answers blank")
+    parser.add_argument("--binder-url", default=None,
+                        help="BinderHub for launch links, e.g. the public mybinder service "
+                             "(default: $GMM_BINDER_URL, else no Binder link)")
+    parser.add_argument("--jupyterhub-url", default=None,
+                        help="JupyterHub for launch links (default: $GMM_JUPYTERHUB_URL, else none)")
+    parser.add_argument("--repository-url", default=None,
+                        help="the course's public repository, needed by launch links "
+                             "(default: $GMM_REPOSITORY_URL)")
+    parser.add_argument("--branch", default=None, help="its branch (default: main)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     root = args.root if args.root is not None else course_root()
     if not lesson_paths(root):
         print(f"No lessons (notebooks/{LESSON_PATTERN}) in {root}.", file=sys.stderr)
         return 1
-    pages = build(args.outdir, root=root, solutions=not args.hide_solutions)
+    launch = launch_settings(args.binder_url, args.jupyterhub_url, args.repository_url, args.branch)
+    pages = build(args.outdir, root=root, solutions=not args.hide_solutions, launch=launch)
     outdir = args.outdir if args.outdir.is_absolute() else Path(root) / args.outdir
     print(f"reading edition: {len(pages['lessons'])} lessons in {outdir} "
-          f"({time.perf_counter() - start:.1f} s); open {outdir / 'index.html'}")
+          f"({time.perf_counter() - start:.1f} s); open {outdir / 'index.html'} "
+          f"(or serve it: python -m http.server -d {outdir} -b 127.0.0.1)")
     return 0

@@ -29,7 +29,7 @@ def main(argv=None):
     python = str(target / ("Scripts/python.exe" if os.name == "nt" else "bin/python"))
     pip = [python, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True, cwd=root)
-    subprocess.run([*pip, "--upgrade", "-e", ".[lab,test,instructor,dev]"], check=True, cwd=root)
+    subprocess.run([*pip, "--upgrade", "-e", ".[lab,test,instructor,site,dev]"], check=True, cwd=root)
     subprocess.run([python, "-m", "gmmlib", "setup"], check=True, cwd=root)
     freeze = subprocess.run([python, "-m", "pip", "freeze", "--exclude-editable"], check=True,
                             cwd=root, capture_output=True, text=True).stdout
