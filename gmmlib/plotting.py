@@ -1363,18 +1363,19 @@ def plot_criteria_panels(tables, columns, titles, *, ylabels=None, best=None, nc
     best = list(best) if best is not None else ["min"] * n
     if any(b not in ("min", "max") for b in best):
         raise ValueError(f"best must hold 'min' or 'max' for each panel; received {best}.")
-    ncols = min(ncols, n)
-    nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6.0 * ncols, 4.6 * nrows), squeeze=False)
-    for ax, table, column, title, ylabel, rule in zip(axes.flat, tables, columns, titles,
-                                                      ylabels, best):
+    data = []  # all checked before a figure exists, so a bad table leaves no open figure
+    for table, column in zip(tables, columns):
         try:
-            kinds_col = np.asarray(table["covariance_type"])
-            ks_col = np.asarray(table["n_components"])
-            values_col = np.asarray(table[column], dtype=float)
+            data.append((np.asarray(table["covariance_type"]), np.asarray(table["n_components"]),
+                         np.asarray(table[column], dtype=float)))
         except (KeyError, IndexError, TypeError):
             raise ValueError(f"each table must have columns covariance_type, n_components and "
                              f"{column!r}; received {type(table).__name__} without them.") from None
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.0 * ncols, 4.6 * nrows), squeeze=False)
+    for ax, (kinds_col, ks_col, values_col), title, ylabel, rule in zip(axes.flat, data, titles,
+                                                                        ylabels, best):
         for j, kind in enumerate(dict.fromkeys(kinds_col.tolist())):
             mask = kinds_col == kind
             order = np.argsort(ks_col[mask])

@@ -8,6 +8,7 @@ R's mclust publishes for Old Faithful (mclust vignette, ``summary(Mclust(faithfu
 import math
 import warnings
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from sklearn.mixture import GaussianMixture as SkGaussianMixture
@@ -268,3 +269,4 @@ def test_plot_criteria_panels_checks_its_input():
         plotting.plot_criteria_panels([table], ["bic"], ["BIC"], best=["lowest"])
     with pytest.raises(ValueError, match="columns covariance_type, n_components and 'aic'"):
         plotting.plot_criteria_panels([table], ["aic"], ["AIC"])
+    assert plt.get_fignums() == []  # a refused input leaves no open figure behind
