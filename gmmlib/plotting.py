@@ -46,6 +46,7 @@ __all__ = [
     "STYLE",
     "style_context",
     "component_style",
+    "responsibility_cmap",
     "ellipse_points",
     "covariance_ellipse",
     "density_contours",
@@ -64,6 +65,10 @@ __all__ = [
     "plot_samples",
     "plot_lower_bound",
     "plot_responsibility_hardening",
+    "plot_start_outcomes",
+    "plot_fits_side_by_side",
+    "plot_n_init_tradeoff",
+    "plot_mstep_objectives",
     "plot_criteria_panels",
 ]
 
@@ -179,6 +184,20 @@ def _styled(func):
 def component_style(c):
     """Colour and marker of component ``c`` (cycling through the palette)."""
     return PALETTE[c % len(PALETTE)], MARKERS[c % len(MARKERS)]
+
+
+def responsibility_cmap(first=0, second=1):
+    """Colour map of a responsibility r of component ``first`` against ``second``.
+
+    From the colour of ``second`` (r = 0) through white (r = 1/2) to the colour
+    of ``first`` (r = 1): a region is shaded in the colour of the markers of the
+    component that is responsible for it.
+    """
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list(
+        f"responsibility-{first}-{second}",
+        [component_style(second)[0], "#FFFFFF", component_style(first)[0]])
 
 
 # ---------------------------------------------------------------------------
@@ -699,7 +718,7 @@ def plot_logistic_estep(X, params, *, labels=None, component_names=None,
     xx, yy, grid = _grid(xlim, ylim, n_grid)
     log_odds = (grid @ w + b).reshape(xx.shape)
     shade = ax.contourf(xx, yy, 1 / (1 + np.exp(-np.clip(log_odds, -50, 50))),
-                        levels=np.linspace(0, 1, 11), cmap=SEQUENTIAL_CMAP, alpha=0.55)
+                        levels=np.linspace(0, 1, 11), cmap=responsibility_cmap(0, 1), alpha=0.55)
     fig.colorbar(shade, ax=ax, label=f"$r_1(x)$: responsibility of {names[0]}")
     ax.contour(xx, yy, log_odds, levels=[-np.log(9), 0, np.log(9)], colors="black",
                linestyles=[":", "-", ":"], linewidths=[1.2, 2.2, 1.2])
@@ -828,7 +847,7 @@ def plot_log_likelihood(log_likelihoods, *, ylabel=r"log-likelihood $\log p(X \m
 def plot_em_progression(X, params_history, iterations, *,
                         feature_names=("eruption duration (standardised)",
                                        "waiting time (standardised)"),
-                        radii=(1, 2)):
+                        radii=(1, 2), ncols=None):
     r"""EM on the plane, one panel per iteration (as in Bishop, PRML fig. 9.8).
 
     Panel ``t`` shows the parameters after ``t`` EM iterations,
@@ -844,6 +863,10 @@ def plot_em_progression(X, params_history, iterations, *,
         ``params_history[t]`` after ``t`` iterations (``gmmlib.em(...).history``).
     iterations : sequence of int
         Which iterations to show.
+    radii : sequence of float
+        Mahalanobis radii of the ellipses (solid, dashed, ...), explained in a legend.
+    ncols : int, optional
+        Panels per row (default: all in one row); more panels wrap onto more rows.
 
     Returns
     -------
@@ -858,9 +881,13 @@ def plot_em_progression(X, params_history, iterations, *,
             f"Run EM for more iterations (e.g. em(..., max_iter={max(iterations)}, tol=0))."
         )
     n = len(iterations)
-    fig, axes = plt.subplots(1, n, figsize=(3.3 * n, 3.9), sharex=True, sharey=True,
-                             squeeze=False)
-    for ax, t in zip(axes[0], iterations):
+    ncols = n if ncols is None else ncols
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 3.6 * nrows + 0.5), sharex=True,
+                             sharey=True, squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    for ax, t in zip(axes.ravel(), iterations):
         params = params_history[t]
         resp = e_step(X, params)
         colours = _blend(resp)
@@ -875,10 +902,16 @@ def plot_em_progression(X, params_history, iterations, *,
                                    color=component_style(c)[0], linewidth=2.0 if j == 0 else 1.2,
                                    linestyle=("-", "--")[j % 2], zorder=3)
         ax.set_title("initial guess" if t == 0 else
-                     f"after {t} iteration{'s' if t != 1 else ''}")
+                     f"after {t} iteration{'s' if t != 1 else ''}", fontsize=14)
         ax.set_aspect("equal", adjustable="box")
-        ax.set_xlabel(feature_names[0], fontsize=10)
-    axes[0][0].set_ylabel(feature_names[1], fontsize=10)
+    for ax in axes[-1]:
+        ax.set_xlabel(feature_names[0])
+    for ax in axes[:, 0]:
+        ax.set_ylabel(feature_names[1])
+    handles = [Line2D([], [], color="0.3", linewidth=2.0 if j == 0 else 1.2, linestyle=("-", "--")[j % 2],
+                      label=f"ellipse at {radius:g} standard deviation{'s' if radius != 1 else ''}")
+               for j, radius in enumerate(radii)]
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=12, frameon=False)
     return fig
 
 
@@ -1320,6 +1353,195 @@ def plot_separation_sweep(separations, iterations, rates):
     right.set_ylim(0, 1.05)
     right.set_xlabel(r"separation $|\mu_2 - \mu_1| / \sigma$")
     right.set_ylabel(r"rate $r$ (ratio of successive improvements)")
+    return fig
+
+
+def _stacked_offsets(values, resolution, step):
+    """Horizontal offsets that stack equal values (to ``resolution``) side by side."""
+    keys = np.round(np.asarray(values, dtype=float) / resolution).astype(np.int64)
+    offsets = np.zeros(len(keys))
+    for key in np.unique(keys):
+        where = np.flatnonzero(keys == key)
+        offsets[where] = (np.arange(len(where)) - (len(where) - 1) / 2) * step
+    return offsets
+
+
+@_styled
+def plot_start_outcomes(panels, *, tol, resolution=1e-4, ylabel="final mean log-likelihood per sample"):
+    r"""Where EM ended from many starts: one column of dots per start method.
+
+    Each dot is one run's final mean log-likelihood per sample
+    :math:`\ell_s = \frac1n \log p(X \mid \hat\theta_s)`; runs that end at the
+    same value (to ``resolution``) are stacked side by side, so a wide row is a
+    frequent optimum. The dashed line is the best value found in the panel,
+    :math:`\ell^\ast`, and the share of runs with
+    :math:`\ell_s \ge \ell^\ast - \text{tol}` is written above each column.
+
+    Parameters
+    ----------
+    panels : sequence of (str, mapping of str to array-like)
+        ``(title, {method: final values})``, one panel each.
+    tol : float
+        Tolerance for "reached the best value".
+    resolution : float
+        Values closer than this are drawn as one row.
+    ylabel : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    panels = list(panels)
+    if not panels:
+        raise ValueError("panels must contain at least one (title, {method: values}) pair; received none.")
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.4 * len(panels) + 1.2, 5.0), squeeze=False)
+    for ax, (title, outcomes) in zip(axes[0], panels):
+        methods = list(outcomes)
+        values = [np.asarray(outcomes[m], dtype=float) for m in methods]
+        best = max(v.max() for v in values)
+        for j, (method, v) in enumerate(zip(methods, values)):
+            colour, marker = component_style(j)
+            x = j + _stacked_offsets(v, resolution, 0.7 / max(len(v), 1))
+            ax.plot(x, v, linestyle="none", marker=marker, markersize=4, color=colour, alpha=0.8)
+            share = np.mean(v >= best - tol)
+            ax.annotate(f"{100 * share:.0f}%", (j, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(0, -14), textcoords="offset points", ha="center", color=colour,
+                        fontweight="bold")
+        ax.axhline(best, color="black", linestyle="--", linewidth=1)
+        low = min(v.min() for v in values)
+        span = max(best - low, 10 * tol)
+        ax.set_ylim(low - 0.08 * span, best + 0.2 * span)
+        ax.set_xticks(range(len(methods)), methods, rotation=20)
+        ax.set_xlim(-0.6, len(methods) - 0.4)
+        ax.set_title(title)
+    axes[0][0].set_ylabel(ylabel)
+    return fig
+
+
+@_styled
+def plot_fits_side_by_side(X, params_list, titles, *, feature_names=("$x_1$", "$x_2$"), radii=(1, 2)):
+    """Panels of the same data, each with the ellipses of one fit, without legends.
+
+    For fits with many components (where :func:`plot_covariance_comparison`'s
+    legend and determinant box would cover the data): each component is drawn
+    in its own colour as its mean and the ellipses of ``radii`` (see
+    :func:`plot_data_with_gaussians`).
+
+    Parameters
+    ----------
+    X : array-like of shape (n, 2)
+    params_list : sequence of GMMParams
+    titles : sequence of str, same length
+    feature_names : (str, str)
+    radii : sequence of float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if len(params_list) != len(titles):
+        raise ValueError(
+            f"params_list and titles must have the same length; received "
+            f"{len(params_list)} and {len(titles)}."
+        )
+    n = len(params_list)
+    fig, axes = plt.subplots(1, n, figsize=(max(6.0, 5.6 * n), 4.6), sharex=True, sharey=True,
+                             squeeze=False)
+    for ax, params, title in zip(axes[0], params_list, titles):
+        plot_data_with_gaussians(X, params, radii=radii, ax=ax, feature_names=feature_names,
+                                 title=title, adjustable="box")
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    for ax in axes[0][1:]:
+        ax.set_ylabel("")
+    return fig
+
+
+@_styled
+def plot_n_init_tradeoff(tradeoff, *, title=None):
+    r"""What ``n_init`` buys against what it costs, one curve per start method.
+
+    For ``n_init = n``: the probability :math:`1 - (1 - p)^n` that the best of
+    :math:`n` starts reaches the best optimum (line), its measured counterpart
+    from recorded starts (open markers), against the expected cost, :math:`n`
+    times the mean EM iterations per start (logarithmic axis). Each point is
+    labelled with its :math:`n`.
+
+    Parameters
+    ----------
+    tradeoff : mapping of str to mapping
+        ``{method: {"n", "iterations", "formula", "measured", "p"}}`` (arrays over n),
+        as :func:`gmmlib.examples.starts.n_init_tradeoff` returns.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if not tradeoff:
+        raise ValueError("tradeoff must contain at least one method; received none.")
+    fig, ax = plt.subplots(figsize=(11.5, 4.8))
+    for j, (method, row) in enumerate(tradeoff.items()):
+        colour, marker = component_style(j)
+        cost = np.asarray(row["iterations"], dtype=float)
+        ax.plot(cost, row["formula"], color=colour, marker=marker, linestyle=LINESTYLES[j % 4],
+                label=f"{method} (p = {row['p']:.2f})")
+        ax.plot(cost, row["measured"], color=colour, marker=marker, markerfacecolor="white",
+                linestyle="none", markersize=9)
+        for n, x, y in zip(row["n"], cost, row["formula"]):
+            ax.annotate(f"{n}", (x, y), xytext=(4, -12), textcoords="offset points", color=colour,
+                        fontsize=9)
+    ax.set_xscale("log")
+    ax.set_ylim(-0.03, 1.05)
+    ax.set_xlabel("expected cost: n_init x mean EM iterations per start")
+    ax.set_ylabel("P(best of n_init starts reaches the best optimum)")
+    ax.legend(title="init_params\n(line: 1 - (1 - p)^n;\nopen: recorded starts)", loc="center left",
+              bbox_to_anchor=(1.02, 0.5))
+    if title is not None:
+        ax.set_title(title)
+    return fig
+
+
+@_styled
+def plot_mstep_objectives(panels):
+    r"""Objectives of the M-step, each against one parameter, with the maximum at the update.
+
+    One panel per objective: the curve, a dashed vertical line at the
+    M-step's update and a marker on the curve there, labelled with the value.
+
+    Parameters
+    ----------
+    panels : sequence of (grid, values, update, xlabel, title)
+        ``grid`` and ``values`` of the same shape ``(m,)``; ``update`` inside
+        the grid; ``xlabel`` and ``title`` are text.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    panels = list(panels)
+    if not panels:
+        raise ValueError("panels must contain at least one (grid, values, update, xlabel, title); "
+                         "received none.")
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.4 * len(panels), 4.4), squeeze=False)
+    for ax, (grid, values, update, xlabel, title) in zip(axes[0], panels):
+        grid, values = np.asarray(grid, dtype=float), np.asarray(values, dtype=float)
+        if grid.shape != values.shape or grid.ndim != 1:
+            raise ValueError(f"{title}: grid and values must be 1-D of the same shape; received "
+                             f"{grid.shape} and {values.shape}.")
+        if not grid.min() <= update <= grid.max():
+            raise ValueError(f"{title}: the update {update:g} must lie in the grid "
+                             f"{grid.min():g}..{grid.max():g}.")
+        at = float(np.interp(update, grid, values))
+        ax.plot(grid, values, color=OKABE_ITO["black"], linewidth=1.8)
+        ax.axvline(update, color=PALETTE[0], linestyle="--", linewidth=1.4)
+        ax.plot([update], [at], "o", color=PALETTE[0], markeredgecolor="black", markersize=9, zorder=3)
+        ax.annotate(f"update {update:.4g}", (update, at), xytext=(0, -22), textcoords="offset points",
+                    ha="center", va="top", fontsize=11,
+                    bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.8))
+        ax.set_xlabel(xlabel)
+        ax.set_title(title)
+    axes[0][0].set_ylabel("part of $Q(\\theta, \\theta^{(t)})$")
     return fig
 
 

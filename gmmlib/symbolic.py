@@ -35,6 +35,7 @@ __all__ = [
     "mean_symbols",
     "covariance_symbols",
     "generic_matrix_2x2",
+    "indexed_matrix_2x2",
     "sample_symbols",
     "mvn_density_general",
     "det_2x2",
@@ -121,6 +122,21 @@ def generic_matrix_2x2():
     r"""The seed's generic 2x2 matrix :math:`\begin{bmatrix}a & b\\ c & d\end{bmatrix}` (real symbols)."""
     a, b, c, d = sp.symbols("a b c d", real=True)
     return sp.Matrix([[a, b], [c, d]])
+
+
+def indexed_matrix_2x2():
+    r"""A generic 2x2 matrix with indexed entries :math:`a_{jk}` (real symbols).
+
+    The same matrix as :func:`generic_matrix_2x2` (the seed's
+    :math:`\begin{bmatrix}a & b\\ c & d\end{bmatrix}`), with no entry named
+    :math:`d`, which the course keeps for the dimension.
+
+    >>> indexed_matrix_2x2()
+    Matrix([
+    [a_11, a_12],
+    [a_21, a_22]])
+    """
+    return sp.Matrix(2, 2, lambda j, k: sp.Symbol(f"a_{j + 1}{k + 1}", real=True))
 
 
 def sample_symbols(n):

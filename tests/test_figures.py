@@ -33,6 +33,7 @@ CONTRACT = {
     "seed-density-women-A": "02",
     "seed-responsibilities": "03",
     "seed-logistic-estep": "03",
+    "seed-mstep-objectives": "04",
     "seed-degenerate-covariances": "05",
     "seed-regularised-covariances": "05",
     "seed-log-likelihood": "05",
@@ -48,6 +49,9 @@ CONTRACT = {
     "faithful-density-uncertainty": "07",
     "faithful-samples": "07",
     "faithful-collapsed-component": "07",
+    "starts-log-likelihoods": "08",
+    "starts-synthetic-optima": "08",
+    "starts-n-init-tradeoff": "08",
     "faithful-covariance-types": "09",
     "faithful-bic-units": "09",
     "faithful-model-choice": "09",
@@ -113,6 +117,35 @@ def test_alt_texts_quote_the_computed_numbers():
     alt = figures.get("faithful-density-uncertainty").alt
     assert f"{worst[0]:g} minutes and {worst[1]:g} minutes" in alt
     assert _in_text(uncertainty.max(), alt, ".1f") and np.sort(uncertainty)[-2] < 0.02
+
+
+def test_mstep_objectives_peak_at_the_closed_form_updates():
+    """seed-mstep-objectives (lesson 4): each curve is maximal at the M-step's update, found
+    here by a numerical optimiser (SciPy) on the objective written out independently, and the
+    updates are the closed forms computed by hand (m_1 / n, weighted mean and variance)."""
+    from scipy.optimize import minimize_scalar
+    from scipy.stats import norm
+
+    objectives = seed.seed_mstep_objectives()
+    X, resp = datasets.seed_people(), seed.seed_first_e_step()
+    r, h = resp[:, 0], X[:, 0]
+    mean = r @ h / r.sum()
+    variance = r @ (h - mean) ** 2 / r.sum()
+    closed = {"weight": r.sum() / len(X), "mean": mean, "variance": variance}
+    np.testing.assert_allclose(closed["mean"], 165, atol=1e-6)
+    np.testing.assert_allclose(closed["variance"], 50 / 3, atol=1e-5)
+    parts = {"weight": lambda p: r.sum() * np.log(p) + resp[:, 1].sum() * np.log1p(-p),
+             "mean": lambda m: r @ norm.logpdf(h, m, np.sqrt(variance)),
+             "variance": lambda v: r @ norm.logpdf(h, mean, np.sqrt(v))}
+    for name, (grid, values, update) in objectives.items():
+        np.testing.assert_allclose(update, closed[name], rtol=1e-12)
+        np.testing.assert_allclose(values, [parts[name](g) for g in grid], rtol=1e-12)
+        best = minimize_scalar(lambda t: -parts[name](t), bounds=(grid[0], grid[-1]),
+                               method="bounded", options={"xatol": 1e-10}).x
+        np.testing.assert_allclose(best, update, rtol=1e-6)
+    alt = figures.get("seed-mstep-objectives").alt + figures.get("seed-mstep-objectives").caption
+    for name, fmt in (("weight", ".1f"), ("mean", ".0f"), ("variance", ".2f")):
+        assert _in_text(closed[name], alt, fmt), name
 
 
 def test_information_criteria_alt_text_names_the_chosen_models():

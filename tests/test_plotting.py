@@ -226,6 +226,43 @@ def test_logistic_figure_places_points_on_the_sigmoid():
         np.testing.assert_allclose(r, 1 / (1 + np.exp(-a)), atol=1e-12)
 
 
+def test_logistic_figure_shades_each_side_in_its_components_colour():
+    """Issue 16.21: the region where the women's component is responsible has the women's
+    marker colour (blue), the men's region the men's (orange-red), not a sequential map."""
+    from matplotlib.colors import to_rgb
+
+    X, params = datasets.seed_people(), datasets.seed_initial_params()
+    fig = plotting.plot_logistic_estep(X, params, labels=datasets.PEOPLE)
+    shade = fig.axes[0].collections[0]  # the contourf of r_1
+    cmap = shade.get_cmap()
+    women, men = (to_rgb(plotting.component_style(c)[0]) for c in (0, 1))
+    np.testing.assert_allclose(cmap(1.0)[:3], women, atol=1e-2)
+    np.testing.assert_allclose(cmap(0.0)[:3], men, atol=1e-2)
+    np.testing.assert_allclose(cmap(0.5)[:3], (1, 1, 1), atol=1e-2)
+    resp = gmmlib.e_step(X, params)
+    for (x, y), r in zip(X, resp[:, 0]):  # each person's region: the colour of its component
+        colour = np.array(cmap(shade.norm(r))[:3])
+        target = women if r > 0.5 else men
+        assert np.linalg.norm(colour - target) < np.linalg.norm(colour - (men if r > 0.5 else women))
+
+
+def test_mstep_objectives_figure_marks_the_updates_and_checks_its_input():
+    grid = np.linspace(-2, 2, 41)
+    fig = plotting.plot_mstep_objectives([(grid, -grid**2, 0.0, "x", "parabola"),
+                                          (grid, -(grid - 1) ** 2, 1.0, "x", "shifted")])
+    assert [ax.get_title() for ax in fig.axes] == ["parabola", "shifted"]
+    for ax, update in zip(fig.axes, (0.0, 1.0)):
+        dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
+        assert len(dots) == 1 and dots[0].get_xdata()[0] == update and dots[0].get_ydata()[0] == 0.0
+        assert any(t.get_text() == f"update {update:.4g}" for t in ax.texts)
+    with pytest.raises(ValueError, match="must lie in the grid"):
+        plotting.plot_mstep_objectives([(grid, -grid**2, 5.0, "x", "outside")])
+    with pytest.raises(ValueError, match="same shape"):
+        plotting.plot_mstep_objectives([(grid, grid[:-1], 0.0, "x", "short")])
+    with pytest.raises(ValueError, match="at least one"):
+        plotting.plot_mstep_objectives([])
+
+
 def test_information_criteria_star_marks_the_minimum():
     table = {
         "covariance_type": ["full"] * 3 + ["diag"] * 3,

@@ -16,6 +16,7 @@ One module per topic of the course:
 
 - :mod:`gmmlib.examples.seed`: the seed's six people (lessons 1-6);
 - :mod:`gmmlib.examples.faithful`: Old Faithful (lesson 7);
+- :mod:`gmmlib.examples.starts`: many starts, local optima (lesson 8);
 - :mod:`gmmlib.examples.model_choice`: covariance structures and model choice (lesson 9);
 - :mod:`gmmlib.examples.beyond`: Bernoulli mixtures and EM's speed (lesson 10).
 
@@ -27,6 +28,7 @@ from . import (
     faithful,
     model_choice,  # lesson 9
     seed,
+    starts,  # lesson 8
 )
 
-__all__ = ["faithful", "seed", "model_choice", "beyond"]
+__all__ = ["faithful", "seed", "starts", "model_choice", "beyond"]

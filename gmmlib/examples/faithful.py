@@ -1,8 +1,11 @@
-"""Old Faithful: the worked runs of lesson 7.
+"""Old Faithful: the worked runs of lesson 7, for its lecture figures.
 
-The data are :func:`gmmlib.datasets.old_faithful` (minutes); these are the
-fits the lesson makes (and the lecture figures of :mod:`gmmlib.figures.faithful`
-draw), each computed once per session.
+The data are :func:`gmmlib.datasets.old_faithful` (minutes). Lesson 7 makes
+these fits in plain sight (``gmmlib.em`` from the poor start, ``GaussianMixture``
+calls, the grid of 36 fits); the lecture figures of :mod:`gmmlib.figures.faithful`
+draw the same runs from here, each computed once per session.
+``tests/test_faithful_examples.py`` compares them with the numbers the lesson
+prints, so the two cannot drift apart.
 """
 
 import functools

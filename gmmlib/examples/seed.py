@@ -10,7 +10,7 @@ import functools
 import numpy as np
 
 from .. import datasets
-from ..core import GMMParams, e_step, em, log_likelihood, m_step
+from ..core import GMMParams, e_step, em, log_likelihood, m_step, mvn_logpdf
 
 __all__ = [
     "SEED_EM_SETTINGS",
@@ -19,6 +19,7 @@ __all__ = [
     "seed_first_e_step",
     "seed_first_m_step",
     "seed_em",
+    "seed_mstep_objectives",
     "seed_noisy_people",
     "seed_noisy_em",
     "COLLAPSE_START",
@@ -63,6 +64,48 @@ def seed_em(reg_covar):
     """EM on the six people from the seed's start with :data:`SEED_EM_SETTINGS` (lesson 5)."""
     return em(datasets.seed_people(), datasets.seed_initial_params(), reg_covar=reg_covar,
               **SEED_EM_SETTINGS)
+
+
+def seed_mstep_objectives(n_grid=401):
+    r"""The parts of :math:`Q` that the first M-step maximises, each along one parameter (lesson 4).
+
+    With the responsibilities :math:`r_{ic}` of the seed's first E-step held
+    fixed, and the other parameters at their updates:
+
+    - ``"weight"``: :math:`m_1\log\pi + m_2\log(1 - \pi)` against the women's
+      weight :math:`\pi` (the men's is :math:`1 - \pi`), maximal at :math:`m_1/n`;
+    - ``"mean"``: :math:`\sum_i r_{i1}\log\mathcal{N}(x_{ih}\mid\mu, \sigma^2_h)`
+      against the women's mean height :math:`\mu`, maximal at the weighted mean;
+    - ``"variance"``: the same sum against the variance :math:`\sigma^2` of the
+      height at the updated mean, maximal at the weighted variance.
+
+    The heights alone are used for the mean and the variance: the seed's full
+    covariance update is singular (lesson 4's last section), its height entry is not.
+
+    Returns
+    -------
+    dict
+        ``{name: (grid, values, update)}``: the parameter values, shape
+        ``(n_grid,)``, the objective there, and the M-step's update
+        (from :func:`gmmlib.m_step`).
+    """
+    X, resp = datasets.seed_people(), seed_first_e_step()
+    new = m_step(X, resp)
+    heights, r = X[:, :1], resp[:, 0]
+    nk = resp.sum(axis=0)
+    mean, variance = new.means[0, 0], new.covariances[0, 0, 0]
+
+    def part(mu, var):
+        return float(r @ mvn_logpdf(heights, [mu], [[var]]))
+
+    weights = np.linspace(0.02, 0.98, n_grid)
+    means = np.linspace(mean - 15.0, mean + 15.0, n_grid)
+    variances = np.linspace(2.0, 6.0 * variance, n_grid)
+    return {
+        "weight": (weights, nk[0] * np.log(weights) + nk[1] * np.log1p(-weights), new.weights[0]),
+        "mean": (means, np.array([part(m, variance) for m in means]), mean),
+        "variance": (variances, np.array([part(mean, v) for v in variances]), variance),
+    }
 
 
 def seed_noisy_people(seed=NOISY_SEED, scale=1.0):

@@ -12,13 +12,24 @@ from ..examples import faithful as examples
 from . import register
 
 #: Iterations shown in the EM-progression panels (Bishop, PRML fig. 9.8); the
-#: last panel shows the converged run (see ``FAITHFUL_EM_SETTINGS``).
-FAITHFUL_PANELS = (0, 1, 2, 5)
+#: last panel shows the converged run (see ``FAITHFUL_EM_SETTINGS``). With it,
+#: six panels in two rows of three, readable on a slide.
+FAITHFUL_PANELS = (0, 1, 2, 5, 10)
 
 #: How many of the chosen fit's samples the samples figure plots.
 N_SAMPLES_SHOWN = 300
 
 _L07 = "07_old_faithful.ipynb"
+
+
+def _headroom(fig, fraction=0.12):
+    """Raise the top of the (only) axes by ``fraction`` of its span, so the end-value label
+    that :func:`gmmlib.plotting.plot_log_likelihood` writes above a rising curve stays clear
+    of the frame and the title."""
+    ax = fig.axes[0]
+    bottom, top = ax.get_ylim()
+    ax.set_ylim(bottom, top + fraction * (top - bottom))
+    return fig
 
 
 @register(
@@ -40,21 +51,24 @@ def _faithful_data():
 @register(
     "faithful-em-progression", lesson=_L07, function="plot_em_progression",
     caption="EM on standardised Old Faithful data from a deliberately poor start (means on "
-            "the wrong diagonal, covariance 0.5 I), after 0, 1, 2 and 5 iterations and at "
+            "the wrong diagonal, covariance 0.5 I), after 0, 1, 2, 5 and 10 iterations and at "
             "convergence (16 iterations, log-likelihood change below 1e-6), in the spirit of "
-            "Bishop's PRML Figure 9.8. Points are coloured by their responsibilities.",
-    alt="Five square panels side by side of the standardised data. In the first, two "
+            "Bishop's PRML Figure 9.8. Points are coloured by their responsibilities; each "
+            "Gaussian is drawn at 1 (solid) and 2 (dashed) standard deviations.",
+    alt="Six square panels of the standardised data in two rows of three, with a legend "
+        "below: solid ellipses at 1 standard deviation, dashed at 2. In the first panel, two "
         "circles sit on the empty diagonal from upper left to lower right and the points "
         "are coloured blue or orange-red by the nearer circle. Over the following panels "
-        "the two Gaussians move onto the two clouds of points and stretch into tilted "
-        "ellipses; in the last panel, at convergence after 16 iterations, one covers the "
-        "lower-left cloud and one the upper-right cloud, with the points coloured "
-        "accordingly.",
+        "the two Gaussians move onto the two clouds of points, first as long tilted "
+        "ellipses that each stretch over both clouds, then shrinking onto one cloud each; "
+        "after 10 iterations and in the last panel, at convergence after 16 iterations, one "
+        "covers the lower-left cloud and one the upper-right cloud, with the points "
+        "coloured accordingly.",
 )
 def _faithful_em_progression():
     result = examples.faithful_em()
     return plotting.plot_em_progression(datasets.standardise(datasets.old_faithful()), result.history,
-                                        (*FAITHFUL_PANELS, result.n_iter))
+                                        (*FAITHFUL_PANELS, result.n_iter), ncols=3)
 
 
 @register(
@@ -67,9 +81,9 @@ def _faithful_em_progression():
         "slowly until it levels off at -385.46 from about iteration 10 on.",
 )
 def _faithful_log_likelihood():
-    return plotting.plot_log_likelihood(
+    return _headroom(plotting.plot_log_likelihood(
         examples.faithful_em().log_likelihoods, title="EM on Old Faithful (standardised), poor start",
-        ylabel=r"log-likelihood $\log p(X \mid \theta)$ (standardised X)")
+        ylabel=r"log-likelihood $\log p(X \mid \theta)$ (standardised X)"))
 
 
 @register(
@@ -85,9 +99,9 @@ def _faithful_log_likelihood():
 )
 def _faithful_lower_bounds():
     gm = examples.faithful_chosen_fit()
-    return plotting.plot_log_likelihood(
+    return _headroom(plotting.plot_log_likelihood(
         gm.lower_bounds_, start=1, title="GaussianMixture(2, 'full') on Old Faithful: lower_bounds_",
-        ylabel="mean log-likelihood per sample")
+        ylabel="mean log-likelihood per sample"))
 
 
 @register(

@@ -15,6 +15,7 @@ SEED_LESSON_NAMES = dict(labels=datasets.PEOPLE, component_names=datasets.COMPON
 _L01 = "01_data_and_initialisation.ipynb"
 _L02 = "02_multivariate_normal.ipynb"
 _L03 = "03_e_step.ipynb"
+_L04 = "04_m_step.ipynb"
 _L05 = "05_em_loop.ipynb"
 
 
@@ -72,8 +73,9 @@ def _seed_responsibilities():
             "responsibility of the women's component is the logistic function sigma(a): a "
             "straight decision line in the plane, and points far from it get "
             "responsibilities of almost exactly 0 or 1.",
-    alt="Two panels. Left: the height-weight plane shaded from dark to bright by the "
-        "responsibility of the women's component, with a straight solid decision line "
+    alt="Two panels. Left: the height-weight plane shaded by the responsibility of the "
+        "women's component, blue (the women's colour) on the women's side, orange (the men's "
+        "colour) on the men's side and white along a straight solid decision line "
         "running from upper left to lower right between C and D, and two dotted lines "
         "close to it where the responsibility is 0.1 and 0.9; A, B, C lie on the women's "
         "side and D, E, F on the men's. Right: an S-shaped logistic curve against the "
@@ -83,6 +85,30 @@ def _seed_responsibilities():
 def _seed_logistic_estep():
     return plotting.plot_logistic_estep(datasets.seed_people(), datasets.seed_initial_params(),
                                         **SEED_LESSON_NAMES)
+
+
+@register(
+    "seed-mstep-objectives", lesson=_L04, function="plot_mstep_objectives",
+    caption="The M-step maximises Q with the responsibilities of the first E-step held fixed. "
+            "Each panel is one part of Q against one parameter, the others at their updates: "
+            "the weights' part m_1 log pi + m_2 log(1 - pi), and the women's part "
+            "sum_i r_i log N(x_ih | mu, sigma^2) of the heights against the mean and against "
+            "the variance. Each maximum is at the M-step's update: pi = m_1 / n = 0.5, "
+            "mu = 165 cm, sigma^2 = 16.67 cm^2.",
+    alt="Three panels of a curve with its peak marked by a dashed vertical line and a dot. "
+        "Left: a concave curve against the women's weight from 0 to 1, peaking at 0.5 and "
+        "falling steeply towards both ends. Middle: a downward parabola against the women's "
+        "mean height from 150 to 180 cm, peaking at 165. Right: a curve against the variance "
+        "of the height from 2 to 100 cm^2 that rises steeply, peaks at 16.67 and then falls "
+        "slowly.",
+)
+def _seed_mstep_objectives():
+    objectives = examples.seed_mstep_objectives()
+    labels = {"weight": (r"weight of the women $\pi$ (men: $1 - \pi$)", "weights"),
+              "mean": (r"women's mean height $\mu$ (cm)", "mean (height)"),
+              "variance": (r"women's variance of the height $\sigma^2$ (cm$^2$)", "variance (height)")}
+    return plotting.plot_mstep_objectives(
+        [(*objectives[name], *labels[name]) for name in ("weight", "mean", "variance")])
 
 
 @register(

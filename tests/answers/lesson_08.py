@@ -1,0 +1,79 @@
+"""Answers to the exercises of lesson 08 (see tests/answers/__init__.py)."""
+
+from . import Variant
+
+LESSON = "08_initialisation"
+
+
+def _search(pick="min", dist="((reference_means[:, None, :] - means[None, :, :]) ** 2).sum(axis=2)"):
+    """An answer to 8.1 that tries every ordering (or, with pick='greedy', none)."""
+    lines = [f"sq_dist = {dist}", "K = len(means)"]
+    if pick == "greedy":
+        lines.append("return np.argmin(sq_dist, axis=1)")
+    else:
+        lines += ["best = min(itertools.permutations(range(K)), key=lambda o: sq_dist[range(K), o].sum())",
+                  "return np.array(best)" if pick == "min" else "return np.argsort(np.array(best))"]
+    return "\n".join(lines)
+
+
+def _needed(expr):
+    """An answer to 8.2 (p < 1 in the visible check)."""
+    return f"if p >= 1:\n    return 1\nreturn {expr}"
+
+
+VARIANTS = [
+    # --- 8.1 best_permutation(reference_means, means) -------------------------------------------
+    Variant("08-ex1-answer", "wrong", "nearest mean for each reference component", code=_search("greedy"),
+            expect="exactly once"),
+    Variant("08-ex1-answer", "wrong", "the inverse permutation", code=_search("inverse"),
+            expect="inverse permutation"),
+    Variant("08-ex1-answer", "wrong", "sorted by the first coordinate",
+            code="return np.argsort(means[:, 0])", expect="ignores reference_means"),
+    Variant("08-ex1-answer", "copy", "scipy.optimize.linear_sum_assignment",
+            code="from scipy.optimize import linear_sum_assignment\n"
+                 "cost = ((reference_means[:, None, :] - means[None, :, :]) ** 2).sum(axis=2)\n"
+                 "return linear_sum_assignment(cost)[1]",
+            expect="scipy.optimize"),
+    Variant("08-ex1-answer", "copy", "linear_sum_assignment imported in a cell before",
+            before="from scipy.optimize import linear_sum_assignment as match",
+            code="cost = ((reference_means[:, None, :] - means[None, :, :]) ** 2).sum(axis=2)\n"
+                 "return match(cost)[1]",
+            expect="scipy.optimize"),
+    Variant("08-ex1-answer", "correct", "all orderings at once, vectorised",
+            code="K = len(means)\n"
+                 "orders = np.array(list(itertools.permutations(range(K))))\n"
+                 "sq_dist = ((reference_means[:, None, :] - means[None, :, :]) ** 2).sum(axis=2)\n"
+                 "return orders[np.argmin(sq_dist[np.arange(K), orders].sum(axis=1))]"),
+    Variant("08-ex1-answer", "correct", "explicit loop over the orderings",
+            code="best, best_cost = None, np.inf\n"
+                 "for order in itertools.permutations(range(len(means))):\n"
+                 "    cost = sum(np.sum((reference_means[c] - means[o]) ** 2) for c, o in enumerate(order))\n"
+                 "    if cost < best_cost:\n"
+                 "        best, best_cost = list(order), cost\n"
+                 "return best"),
+    # --- 8.2 starts_needed(p, target) -------------------------------------------------------------
+    Variant("08-ex2-answer", "wrong", "rounded down",
+            code=_needed("math.floor(math.log(1 - target) / math.log(1 - p))"), expect="Rounded down"),
+    Variant("08-ex2-answer", "wrong", "rounded to the nearest integer",
+            code=_needed("round(math.log(1 - target) / math.log(1 - p))"), expect="nearest integer"),
+    Variant("08-ex2-answer", "wrong", "not rounded at all",
+            code=_needed("math.log(1 - target) / math.log(1 - p)"), expect="whole number"),
+    Variant("08-ex2-answer", "wrong", "linear in n", code=_needed("math.ceil(target / p)"),
+            expect="not linear"),
+    Variant("08-ex2-answer", "wrong", "the complement forgotten",
+            code=_needed("math.ceil(math.log(target) / math.log(1 - p))"), expect="all n starts MISS"),
+    Variant("08-ex2-answer", "wrong", "p as the probability of a miss",
+            code=_needed("math.ceil(math.log(1 - target) / math.log(p))"),
+            expect="misses with probability 1 - p"),
+    Variant("08-ex2-answer", "wrong", "p = 1 not handled", caught="hidden",
+            code="return math.ceil(math.log(1 - target) / math.log(1 - p))",
+            why="The visible check uses the measured shares, all below 1; p = 1 (log 0) is a hidden test."),
+    Variant("08-ex2-answer", "copy", "gmmlib's formula in a loop",
+            code="from gmmlib.examples.starts import prob_at_least_one\n"
+                 "n = 1\nwhile prob_at_least_one(p, n) < target:\n    n += 1\nreturn n",
+            expect="gmmlib"),
+    Variant("08-ex2-answer", "correct", "count up until the target is met",
+            code="n = 1\nwhile 1 - (1 - p) ** n < target:\n    n += 1\nreturn n"),
+    Variant("08-ex2-answer", "correct", "NumPy, log1p",
+            code="if p == 1:\n    return 1\nreturn int(max(1, np.ceil(np.log1p(-target) / np.log1p(-p))))"),
+]
