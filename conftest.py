@@ -10,7 +10,7 @@
 
 import inspect
 
-collect_ignore_glob = ["tests/fixtures/*", "build/*", "benchmarks/*"]
+collect_ignore_glob = ["tests/fixtures/*", "build/*", "benchmarks/*", "gmmlib/tools/site/*"]
 
 
 def _patch_nbval_store_history():
