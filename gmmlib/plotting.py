@@ -69,6 +69,7 @@ __all__ = [
     "plot_fits_side_by_side",
     "plot_n_init_tradeoff",
     "plot_mstep_objectives",
+    "plot_criteria_panels",
 ]
 
 #: The Okabe-Ito palette (Okabe & Ito, "Color Universal Design", 2008):
@@ -1541,4 +1542,77 @@ def plot_mstep_objectives(panels):
         ax.set_xlabel(xlabel)
         ax.set_title(title)
     axes[0][0].set_ylabel("part of $Q(\\theta, \\theta^{(t)})$")
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Lesson 9: model choice
+# ---------------------------------------------------------------------------
+
+
+@_styled
+def plot_criteria_panels(tables, columns, titles, *, ylabels=None, best=None, ncols=2):
+    r"""Model-choice criteria against the number of components, one panel per criterion.
+
+    Each panel draws one column of one table (BIC, AIC, ICL: lower is better;
+    a held-out log-likelihood: higher is better) with one line per covariance
+    type, in the styles of :func:`plot_information_criteria`, and stars the
+    best model of the panel.
+
+    Parameters
+    ----------
+    tables : sequence of mapping
+        One table per panel, with columns ``covariance_type``, ``n_components``
+        and the panel's column (a ``dict`` of lists or a pandas ``DataFrame``).
+    columns, titles : sequence of str
+        The column drawn in each panel, and the panel's title.
+    ylabels : sequence of str, optional
+        Default: the column name.
+    best : sequence of {'min', 'max'}, optional
+        Which value is the best in each panel (default 'min').
+    ncols : int
+        Panels per row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    n = len(tables)
+    if not (len(columns) == len(titles) == n) or n == 0:
+        raise ValueError(f"tables, columns and titles must have the same positive length; "
+                         f"received {n}, {len(columns)} and {len(titles)}.")
+    ylabels = list(ylabels) if ylabels is not None else list(columns)
+    best = list(best) if best is not None else ["min"] * n
+    if any(b not in ("min", "max") for b in best):
+        raise ValueError(f"best must hold 'min' or 'max' for each panel; received {best}.")
+    data = []  # all checked before a figure exists, so a bad table leaves no open figure
+    for table, column in zip(tables, columns):
+        try:
+            data.append((np.asarray(table["covariance_type"]), np.asarray(table["n_components"]),
+                         np.asarray(table[column], dtype=float)))
+        except (KeyError, IndexError, TypeError):
+            raise ValueError(f"each table must have columns covariance_type, n_components and "
+                             f"{column!r}; received {type(table).__name__} without them.") from None
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.0 * ncols, 4.6 * nrows), squeeze=False)
+    for ax, (kinds_col, ks_col, values_col), title, ylabel, rule in zip(axes.flat, data, titles,
+                                                                        ylabels, best):
+        for j, kind in enumerate(dict.fromkeys(kinds_col.tolist())):
+            mask = kinds_col == kind
+            order = np.argsort(ks_col[mask])
+            colour, marker = component_style(j)
+            ax.plot(ks_col[mask][order], values_col[mask][order], color=colour, marker=marker,
+                    markersize=5, linestyle=LINESTYLES[j % 4], label=kind)
+        i = int(np.argmin(values_col) if rule == "min" else np.argmax(values_col))
+        ax.plot(ks_col[i], values_col[i], marker="*", markersize=20, color="none",
+                markeredgecolor="black", markeredgewidth=1.5, linestyle="none",
+                label=f"{'lowest' if rule == 'min' else 'highest'}: K = {ks_col[i]}, {kinds_col[i]}")
+        ax.set_xlabel("number of components K")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(title="covariance type", fontsize=9)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
     return fig

@@ -11,7 +11,8 @@ The registrations live in one module per topic, imported at the end of this
 file: :mod:`gmmlib.figures.seed` (the six people, lessons 1-5),
 :mod:`gmmlib.figures.why_em` (lesson 6),
 :mod:`gmmlib.figures.faithful` (Old Faithful, lesson 7),
-:mod:`gmmlib.figures.starts` (many starts, lesson 8)
+:mod:`gmmlib.figures.starts` (many starts, lesson 8),
+:mod:`gmmlib.figures.model_choice` (lesson 9)
 and :mod:`gmmlib.figures.beyond` (lesson 10). A new topic adds
 ``figures/<topic>.py`` whose builders are decorated with :func:`register`, and
 its import line below.
@@ -358,6 +359,7 @@ def write_index(folder):
 from . import (  # noqa: E402, F401  (they need register() above)
     beyond,  # noqa: E402, F401  (lesson 10)
     faithful,
+    model_choice,  # noqa: E402, F401  (lesson 9)
     seed,
     starts,  # noqa: E402, F401  (lesson 8)
     why_em,

@@ -1,0 +1,167 @@
+"""Covariance structures, scaling and model choice on Old Faithful: the runs of lesson 9.
+
+Every fit here uses :data:`FIT_SETTINGS`: EM run to convergence (``tol`` on the
+mean log-likelihood per sample 1e-6 instead of the estimator's 1e-3, which
+stops the slow three-component tied fit 14 log-likelihood units short of its
+maximum), one k-means start with ``random_state = 0`` (lesson 8 is about the
+starts). Each computation runs once per session (cached).
+"""
+
+import functools
+import warnings
+
+import numpy as np
+
+from .. import datasets
+from ..mixture import GaussianMixture
+from ..selection import (
+    COVARIANCE_TYPES,
+    cross_validated_log_likelihood,
+    icl,
+    information_criteria_table,
+)
+
+__all__ = [
+    "RANDOM_STATE",
+    "FIT_SETTINGS",
+    "N_COMPONENTS_RANGE",
+    "SPHERICAL_MINUTES_RANGE",
+    "N_SPLITS",
+    "SHOWCASE_K",
+    "MCLUST_FAITHFUL",
+    "faithful_scaled",
+    "covariance_type_fits",
+    "criteria_grid",
+    "spherical_minutes_bic",
+    "cv_grid",
+    "bic_by_scale",
+    "mclust_comparison_fit",
+    "MCLUST_LIKE_ITERATIONS",
+    "mclust_like_stop",
+]
+
+#: Seed of every fit's k-means start and of the cross-validation folds.
+RANDOM_STATE = 0
+
+#: Settings of every fit of lesson 9 (besides ``n_components`` and ``covariance_type``).
+FIT_SETTINGS = {"tol": 1e-6, "max_iter": 3000, "random_state": RANDOM_STATE}
+
+#: The grid of numbers of components for every covariance type.
+N_COMPONENTS_RANGE = tuple(range(1, 10))
+
+#: The longer grid of spherical components on the data in minutes, whose BIC
+#: falls until K = 46.
+SPHERICAL_MINUTES_RANGE = tuple(range(1, 51))
+
+#: Number of cross-validation folds.
+N_SPLITS = 5
+
+#: Number of components of the side-by-side figure of the covariance types.
+SHOWCASE_K = 2
+
+#: R's mclust on the same data, ``summary(Mclust(faithful))`` (mclust vignette,
+#: "Clustering"): the model it chooses, EEE (scikit-learn's tied) with 3 components.
+#: ``bic`` and ``icl`` are in mclust's sign (higher is better).
+MCLUST_FAITHFUL = {"model": "EEE", "n_components": 3, "log_likelihood": -1126.326, "df": 11,
+                   "bic": -2314.316, "icl": -2357.824, "sizes": (40, 97, 135)}
+
+#: Iterations after which EM (from the k-means start, no stopping rule) on the
+#: tied K = 3 model is first within 0.011 of its maximum log-likelihood: where
+#: mclust's rule (relative change below 1e-5, here 1e-5 x 1126 = 0.011) could stop.
+MCLUST_LIKE_ITERATIONS = 47
+
+_SCALES = ("minutes", "standardised")
+
+
+def faithful_scaled(scale):
+    """Old Faithful in ``"minutes"`` (as recorded) or ``"standardised"`` (z-scores)."""
+    if scale not in _SCALES:
+        raise ValueError(f"scale must be one of {_SCALES}; received {scale!r}.")
+    X = datasets.old_faithful()
+    return X if scale == "minutes" else datasets.standardise(X)
+
+
+@functools.lru_cache(maxsize=None)
+def covariance_type_fits(scale="standardised"):
+    """The four covariance types with :data:`SHOWCASE_K` components: ``{type: fitted model}``."""
+    X = faithful_scaled(scale)
+    return {kind: GaussianMixture(SHOWCASE_K, covariance_type=kind, **FIT_SETTINGS).fit(X)
+            for kind in COVARIANCE_TYPES}
+
+
+@functools.lru_cache(maxsize=None)
+def criteria_grid(scale):
+    """BIC, AIC and ICL of every type and K in :data:`N_COMPONENTS_RANGE`.
+
+    Returns
+    -------
+    table : dict of lists
+        Columns ``covariance_type``, ``n_components``, ``n_parameters``,
+        ``log_likelihood``, ``bic``, ``aic``, ``icl`` (MAP assignments, as mclust).
+    """
+    X = faithful_scaled(scale)
+    settings = {k: v for k, v in FIT_SETTINGS.items() if k != "random_state"}
+    table, models = information_criteria_table(
+        X, N_COMPONENTS_RANGE, random_state=RANDOM_STATE, return_models=True,
+        fit_params=settings)
+    table["n_parameters"], table["log_likelihood"], table["icl"] = [], [], []
+    for kind, K in zip(table["covariance_type"], table["n_components"]):
+        gm = models[kind, K]
+        table["n_parameters"].append(gm._n_parameters())
+        table["log_likelihood"].append(float(np.sum(gm.score_samples(X))))
+        table["icl"].append(icl(gm, X))
+    return table
+
+
+@functools.lru_cache(maxsize=None)
+def spherical_minutes_bic():
+    """BIC of spherical fits to the data in minutes, K in :data:`SPHERICAL_MINUTES_RANGE`."""
+    X = faithful_scaled("minutes")
+    return np.array([GaussianMixture(K, covariance_type="spherical", **FIT_SETTINGS).fit(X).bic(X)
+                     for K in SPHERICAL_MINUTES_RANGE])
+
+
+@functools.lru_cache(maxsize=None)
+def cv_grid(scale="standardised"):
+    """Held-out log-likelihood (:data:`N_SPLITS`-fold) of every type and K in the grid."""
+    settings = {k: v for k, v in FIT_SETTINGS.items() if k != "random_state"}
+    return cross_validated_log_likelihood(faithful_scaled(scale), N_COMPONENTS_RANGE,
+                                          n_splits=N_SPLITS, random_state=RANDOM_STATE,
+                                          fit_params=settings)
+
+
+def bic_by_scale():
+    """BIC of every type in minutes (spherical up to K = 50) and standardised: two tables.
+
+    Returns
+    -------
+    minutes, standardised : dict of lists
+        Columns ``covariance_type``, ``n_components``, ``bic``.
+    """
+    tables = []
+    for scale in _SCALES:
+        grid = criteria_grid(scale)
+        rows = [i for i, kind in enumerate(grid["covariance_type"])
+                if not (scale == "minutes" and kind == "spherical")]
+        table = {key: [grid[key][i] for i in rows] for key in ("covariance_type", "n_components", "bic")}
+        if scale == "minutes":
+            table["covariance_type"] += ["spherical"] * len(SPHERICAL_MINUTES_RANGE)
+            table["n_components"] += list(SPHERICAL_MINUTES_RANGE)
+            table["bic"] += [float(b) for b in spherical_minutes_bic()]
+        tables.append(table)
+    return tuple(tables)
+
+
+@functools.lru_cache(maxsize=None)
+def mclust_comparison_fit():
+    """The model mclust chooses (tied = EEE, K = 3), fitted to the data in minutes."""
+    return GaussianMixture(3, covariance_type="tied", **FIT_SETTINGS).fit(faithful_scaled("minutes"))
+
+
+@functools.lru_cache(maxsize=None)
+def mclust_like_stop():
+    """The tied K = 3 fit stopped after :data:`MCLUST_LIKE_ITERATIONS` iterations (not converged)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # stopped on purpose: the ConvergenceWarning is expected
+        return GaussianMixture(3, covariance_type="tied", tol=0.0, max_iter=MCLUST_LIKE_ITERATIONS,
+                               random_state=RANDOM_STATE).fit(faithful_scaled("minutes"))
