@@ -151,7 +151,7 @@ def test_mstep_objectives_peak_at_the_closed_form_updates():
 def test_information_criteria_alt_text_names_the_chosen_models():
     table, _ = faithful.faithful_criteria()
     alt = figures.get("faithful-information-criteria").alt
-    names = {"full": "full covariances", "diag": "diagonal ones"}
+    names = {"full": "full covariances", "tied": "tied covariances", "diag": "diagonal ones"}
     for criterion, where in (("bic", "BIC at"), ("aic", "AIC at")):
         best = min(range(len(table[criterion])), key=table[criterion].__getitem__)
         kind, K = table["covariance_type"][best], table["n_components"][best]

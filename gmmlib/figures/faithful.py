@@ -88,7 +88,7 @@ def _faithful_log_likelihood():
 
 @register(
     "faithful-lower-bounds", lesson=_L07, function="plot_log_likelihood",
-    caption="The estimator's own record of EM: lower_bounds_ of the chosen fit "
+    caption="The estimator's own record of EM: lower_bounds_ of the two-component fit "
             "(GaussianMixture, 2 full components, k-means start, random_state 0), the mean "
             "log-likelihood per eruption computed in the E-step of each iteration. From the "
             "k-means start it rises for 4 iterations until it changes by less than tol = "
@@ -107,14 +107,17 @@ def _faithful_lower_bounds():
 @register(
     "faithful-information-criteria", lesson=_L07, function="plot_information_criteria",
     caption="BIC and AIC of Gaussian mixtures fitted to Old Faithful (minutes) for K = 1 to "
-            "9 and the four covariance types; lower is better, and the star marks each "
-            "criterion's choice.",
+            "9 and the four covariance types, every fit run to convergence (tol 1e-6, "
+            "max_iter 3000, random_state 0, as in lesson 9); lower is better, and the star "
+            "marks each criterion's choice: BIC 2314.3 for three tied components, 7.9 below "
+            "two full ones (2322.2); AIC 2259.6 for five diagonal ones.",
     alt="Two line plots side by side, BIC on the left and AIC on the right, against the "
         "number of components from 1 to 9, with one line per covariance type (full, tied, "
         "diag, spherical), each with its own colour, marker and dash pattern. All lines "
         "drop steeply from K = 1 to K = 2 except the spherical one, which stays far above "
         "the others and keeps falling up to K = 9. A star marks the lowest value of each "
-        "criterion: BIC at K = 2 with full covariances, AIC at K = 5 with diagonal ones.",
+        "criterion: BIC at K = 3 with tied covariances, just below full covariances at "
+        "K = 2, and AIC at K = 5 with diagonal ones.",
 )
 def _faithful_information_criteria():
     table, _ = examples.faithful_criteria()
