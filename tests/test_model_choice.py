@@ -270,3 +270,22 @@ def test_plot_criteria_panels_checks_its_input():
     with pytest.raises(ValueError, match="columns covariance_type, n_components and 'aic'"):
         plotting.plot_criteria_panels([table], ["aic"], ["AIC"])
     assert plt.get_fignums() == []  # a refused input leaves no open figure behind
+
+
+def test_lesson_9_spherical_minutes_collapse():
+    """From K = 19 on, spherical fits in minutes put components on single eruptions.
+
+    Independent of the counting function: a collapsed component's variance is
+    the estimator's floor reg_covar, and the points it takes are one point.
+    """
+    collapsed = model_choice.spherical_minutes_collapsed()
+    assert np.flatnonzero(collapsed)[0] + 1 == 19 and collapsed[45] == 3
+    assert np.flatnonzero(collapsed == 0).max() + 1 == 21
+    X = model_choice.faithful_scaled("minutes")
+    gm = model_choice._spherical_minutes_fits()[45]
+    labels = gm.predict(X)
+    for c in np.flatnonzero(gm.covariances_ < model_choice.COLLAPSED_VARIANCE):
+        np.testing.assert_allclose(gm.covariances_[c], gm.reg_covar, rtol=1e-6)
+        assert len(np.unique(X[labels == c], axis=0)) == 1
+    for c in np.flatnonzero(gm.covariances_ >= model_choice.COLLAPSED_VARIANCE):
+        assert gm.covariances_[c] > 100 * gm.reg_covar

@@ -33,6 +33,8 @@ __all__ = [
     "covariance_type_fits",
     "criteria_grid",
     "spherical_minutes_bic",
+    "COLLAPSED_VARIANCE",
+    "spherical_minutes_collapsed",
     "cv_grid",
     "bic_by_scale",
     "mclust_comparison_fit",
@@ -50,8 +52,14 @@ FIT_SETTINGS = {"tol": 1e-6, "max_iter": 3000, "random_state": RANDOM_STATE}
 N_COMPONENTS_RANGE = tuple(range(1, 10))
 
 #: The longer grid of spherical components on the data in minutes, whose BIC
-#: falls until K = 46.
+#: falls until K = 46 (from K = 19 on, with components collapsed onto single
+#: eruptions: see :func:`spherical_minutes_collapsed`).
 SPHERICAL_MINUTES_RANGE = tuple(range(1, 51))
+
+#: A spherical component with a variance below this (min², a standard deviation
+#: of 0.01 min) has collapsed onto one eruption or a few identical records: its
+#: variance is the estimator's floor ``reg_covar`` (1e-6), not a property of the data.
+COLLAPSED_VARIANCE = 1e-4
 
 #: Number of cross-validation folds.
 N_SPLITS = 5
@@ -114,11 +122,31 @@ def criteria_grid(scale):
 
 
 @functools.lru_cache(maxsize=None)
+def _spherical_minutes_fits():
+    X = faithful_scaled("minutes")
+    return tuple(GaussianMixture(K, covariance_type="spherical", **FIT_SETTINGS).fit(X)
+                 for K in SPHERICAL_MINUTES_RANGE)
+
+
 def spherical_minutes_bic():
     """BIC of spherical fits to the data in minutes, K in :data:`SPHERICAL_MINUTES_RANGE`."""
     X = faithful_scaled("minutes")
-    return np.array([GaussianMixture(K, covariance_type="spherical", **FIT_SETTINGS).fit(X).bic(X)
-                     for K in SPHERICAL_MINUTES_RANGE])
+    return np.array([gm.bic(X) for gm in _spherical_minutes_fits()])
+
+
+def spherical_minutes_collapsed():
+    """Number of collapsed components of each fit of :func:`spherical_minutes_bic`.
+
+    A component is collapsed when its variance is below :data:`COLLAPSED_VARIANCE`:
+    it sits on one point (or on identical records), where the likelihood is
+    unbounded (lesson 5) and only ``reg_covar`` keeps it finite.
+
+    Returns
+    -------
+    ndarray of int, shape (len(SPHERICAL_MINUTES_RANGE),)
+    """
+    return np.array([int(np.sum(gm.covariances_ < COLLAPSED_VARIANCE))
+                     for gm in _spherical_minutes_fits()])
 
 
 @functools.lru_cache(maxsize=None)
