@@ -104,13 +104,24 @@ def test_icl_and_sizes_move_near_the_optimum():
     gm, stopped = model_choice.mclust_comparison_fit(), model_choice.mclust_like_stop()
     best = SkGaussianMixture(3, covariance_type="tied", random_state=0, tol=1e-10, max_iter=5000).fit(X)
     top = best.score(X) * N
-    assert 0 < top - stopped.score(X) * N < 0.011          # where mclust's rule could stop
+    assert 0.04 < top - stopped.score(X) * N < 0.05       # a rule on the change stops short
+    assert abs(selection.icl(stopped, X) - selection.icl(gm, X)) > 2
+
+
+def test_mclust_rule_stops_at_40_iterations():
+    """mclust's rule |L_t - L_(t-1)| / (1 + |L_t|) < 1e-5, on scikit-learn's EM path."""
+    stopped = model_choice.mclust_like_stop()
+    assert stopped.n_iter_ == model_choice.MCLUST_LIKE_ITERATIONS == 40
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        before = GaussianMixture(3, covariance_type="tied", tol=0.0, random_state=0,
-                                 max_iter=model_choice.MCLUST_LIKE_ITERATIONS - 1).fit(X)
-    assert top - before.score(X) * N >= 0.011             # ... and not one iteration earlier
-    assert abs(selection.icl(stopped, X) - selection.icl(gm, X)) > 0.5
+        L = {t: SkGaussianMixture(3, covariance_type="tied", tol=0.0, max_iter=t,
+                                  random_state=0).fit(X).score(X) * N for t in (38, 39, 40)}
+
+    def relative_change(t):
+        return abs(L[t] - L[t - 1]) / (1 + abs(L[t]))
+
+    assert relative_change(40) < model_choice.MCLUST_TOL <= relative_change(39)
+    np.testing.assert_allclose(stopped.score(X) * N, L[40], atol=1e-6)
 
 
 # ---------------------------------------------------------------------------
