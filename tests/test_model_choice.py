@@ -300,3 +300,32 @@ def test_lesson_9_spherical_minutes_collapse():
         assert len(np.unique(X[labels == c], axis=0)) == 1
     for c in np.flatnonzero(gm.covariances_ >= model_choice.COLLAPSED_VARIANCE):
         assert gm.covariances_[c] > 100 * gm.reg_covar
+
+
+def _mclust_n_params(model, G, d):
+    """mclust's nMclustParams (no noise, unequal proportions), transcribed from its nVarParams:
+    covariance parameters + G d means + G - 1 weights."""
+    variance = {"EII": 1, "VII": G, "EEI": d, "VEI": G + (d - 1), "EVI": 1 + G * (d - 1),
+                "VVI": G * d, "EEE": d * (d + 1) // 2, "VVV": G * d * (d + 1) // 2}[model]
+    return variance + G * d + G - 1
+
+
+def test_exercise_9_1_digest_is_mclusts_count():
+    """The digest the check of exercise 9.1 stores encodes mclust's own parameter counts,
+    and mclust's counts of VII, VVI, EEE, VVV are scikit-learn's of its four types."""
+    import json
+    from pathlib import Path
+
+    from gmmlib.checks import digest
+
+    models = ["EII", "VII", "EEI", "VEI", "EVI", "VVI", "EEE", "VVV"]
+    counts = np.array([[_mclust_n_params(m, G, d) for G, d in [(3, 4), (6, 10)]] for m in models])
+    nb = json.loads((Path(__file__).parent.parent / "notebooks" / "09_model_choice.ipynb").read_text())
+    check = next("".join(c["source"]) for c in nb["cells"]
+                 if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "09-ex1-check")
+    assert f'"{digest(counts)}"' in check
+    rng = np.random.default_rng(0)
+    for model, kind in [("VII", "spherical"), ("VVI", "diag"), ("EEE", "tied"), ("VVV", "full")]:
+        for G, d in [(1, 2), (3, 4), (2, 6)]:
+            sk = SkGaussianMixture(G, covariance_type=kind, random_state=0).fit(rng.normal(size=(60, d)))
+            assert sk._n_parameters() == _mclust_n_params(model, G, d)
