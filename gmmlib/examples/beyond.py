@@ -345,7 +345,8 @@ def missing_information_fraction(separation, h=1e-4):
     joint = np.column_stack([pi1 * stats.norm.pdf(X, m1, np.sqrt(s1)),
                              (1 - pi1) * stats.norm.pdf(X, m2, np.sqrt(s2))])
     n1, n2 = (joint / joint.sum(axis=1, keepdims=True)).sum(axis=0)
-    complete_info = np.diag([n1 / pi1**2 + n2 / (1 - pi1) ** 2, n1 / s1, n2 / s2, n1 / (2 * s1**2), n2 / (2 * s2**2)])
+    complete_info = np.diag([n1 / pi1**2 + n2 / (1 - pi1) ** 2, n1 / s1, n2 / s2,
+                             n1 / (2 * s1**2), n2 / (2 * s2**2)])
     return np.eye(v.size) - np.linalg.solve(complete_info, -hessian)
 
 
