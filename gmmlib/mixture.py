@@ -209,6 +209,23 @@ def _rescale_error(X, what):
     )
 
 
+def _far_sample_error(X, is_far, centre):
+    """The ValueError for samples whose responsibilities would be 0/0 (prediction, not fit).
+
+    ``is_far`` (n,) marks them; ``centre`` (d,) is the fitted mixture's mean.
+    """
+    i = int(np.flatnonzero(is_far)[0])
+    with np.errstate(over="ignore"):
+        distance = float(np.max(np.abs(X[i] - centre)))
+    return ValueError(
+        f"{int(is_far.sum())} sample(s) of X lie so far from every component that all "
+        f"their densities are 0 in float64, so their responsibilities would be 0/0; the "
+        f"first is sample {i} of X, {distance:.3g} from the fitted mixture's mean along "
+        f"some feature. score_samples gives them log-density -inf. Rescale your data "
+        f"as the data the model was fitted on, or remove such outliers."
+    )
+
+
 def _check_finite_state(lower_bound, state, X):
     """Raise :func:`_rescale_error` if an EM iteration produced NaN or inf."""
     if not np.isfinite(lower_bound):
@@ -721,7 +738,7 @@ class GaussianMixture:
                               out_log_prob_norm=out_log_prob_norm, out_resp=out_resp)
         for out in (out_log_prob_norm, out_resp):
             if out is not None and np.isnan(out).any():  # -inf (density 0) is honest; NaN is not
-                raise _rescale_error(X, "no component gives some samples a density above 0")
+                raise _far_sample_error(X, np.isnan(out).reshape(X.shape[0], -1).any(axis=1), shift)
 
     def score_samples(self, X):
         r"""Log-density of each sample, :math:`\log p(x_i)`, shape (n,)."""
