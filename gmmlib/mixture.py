@@ -55,9 +55,8 @@ from ._validation import (
 
 __all__ = ["GaussianMixture", "ConvergenceWarning", "NotFittedError", "collapsed_components"]
 
-COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+COVARIANCE_TYPES = tuple(_gaussian.COVARIANCE_TYPES)  # 'full', 'tied', 'diag', 'spherical'
 INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
-LOG_2PI = math.log(2 * math.pi)
 
 
 class ConvergenceWarning(UserWarning):
