@@ -843,9 +843,19 @@ def collapsed_components(gm, X, *, variance_factor=10.0, min_samples=2):
     _check_int(min_samples, "min_samples", 1)
     if not (isinstance(variance_factor, numbers.Real) and variance_factor > 0):
         raise ValueError(f"variance_factor must be a number > 0; received {variance_factor!r}.")
-    variances = _gaussian.COVARIANCE_TYPES[gm.covariance_type].feature_variances(
-        np.asarray(gm.covariances_), *gm.means_.shape
-    )
+    # the fitted type (a later set_params(covariance_type=...) must not change the reading);
+    # scikit-learn's model records none, so its covariances_ is checked against its shape
+    covariance_type = getattr(gm, "_fitted_covariance_type", gm.covariance_type)
+    kind = _gaussian.COVARIANCE_TYPES[covariance_type]
+    covariances = np.asarray(gm.covariances_)
+    if covariances.shape != kind.precision_shape(*gm.means_.shape):
+        raise ValueError(
+            f"gm.covariances_ has shape {covariances.shape}, not the shape "
+            f"{kind.precision_shape(*gm.means_.shape)} of covariance_type="
+            f"{covariance_type!r}: was covariance_type changed after fit? Set it back "
+            f"or refit the model."
+        )
+    variances = kind.feature_variances(covariances, *gm.means_.shape)
     floor = variance_factor * max(float(gm.reg_covar), 0.0) + 1e-12 * X.var(axis=0)
     labels = gm.predict(X)
     collapsed = []

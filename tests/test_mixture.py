@@ -473,6 +473,23 @@ def test_collapsed_component_on_old_faithful():
     assert np.sum(X[:, 1] == 80) == 8
 
 
+@pytest.mark.parametrize("covariance_type", ["tied", "diag", "spherical"])
+def test_collapsed_components_reads_the_fitted_covariance_type(covariance_type):
+    # before: it read gm.covariance_type, so after set_params(covariance_type=...) it
+    # misread covariances_ (an AxisError for diag -> full, a wrong answer otherwise);
+    # predict and bic already use the fitted type
+    X = datasets.old_faithful()
+    gm = GaussianMixture(6, init_params="random_from_data", random_state=7, max_iter=1000).fit(X)
+    gm.set_params(covariance_type=covariance_type)
+    assert collapsed_components(gm, X) == [0]
+    diag = GaussianMixture(2, covariance_type="diag", random_state=0).fit(X)
+    assert collapsed_components(diag.set_params(covariance_type="full"), X) == []
+    # a scikit-learn model records no fitted type: a clear error, not a NumPy one
+    ref = SkGaussianMixture(2, covariance_type="diag", random_state=0).fit(X)
+    with pytest.raises(ValueError, match=r"covariances_ has shape \(2, 2\).*changed after fit"):
+        collapsed_components(ref.set_params(covariance_type="spherical"), X)
+
+
 def test_no_collapse_on_a_sensible_fit():
     X = datasets.old_faithful()
     gm = GaussianMixture(2, random_state=0).fit(X)
