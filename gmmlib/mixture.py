@@ -299,10 +299,14 @@ class GaussianMixture:
     Deliberate differences from ``sklearn.mixture.GaussianMixture``:
 
     - stricter validation, always a ``ValueError`` naming the parameter and a
-      fix: bools are refused for numbers (``reg_covar=True``, ``tol=True``;
-      ``verbose=True`` is accepted), non-numeric entries raise a
-      ``ValueError`` that is also a ``TypeError`` (scikit-learn: ``TypeError``);
-    - a masked array is accepted only if nothing is masked (scikit-learn
+      fix: bools are refused for numbers (``reg_covar=True``, ``tol=True``,
+      ``max_iter=True``; ``verbose=True`` is accepted); a bad hyper-parameter
+      raises a plain ``ValueError`` (scikit-learn's ``InvalidParameterError``
+      is also a ``TypeError``); non-numeric entries of ``X`` (e.g. ``None`` in
+      an object array) raise a ``ValueError`` that is also a ``TypeError``
+      (scikit-learn: ``TypeError``);
+    - ``np.matrix`` input is accepted as an array (scikit-learn refuses it);
+      a masked array is accepted only if nothing is masked (scikit-learn
       silently uses the hidden values); sparse input is refused with
       ``.toarray()`` as the fix (scikit-learn refuses it too);
     - a ``warm_start`` refit after changing ``n_components``,
@@ -314,8 +318,10 @@ class GaussianMixture:
       float64);
     - a fit whose numbers leave float64's range (data near 1e155 or beyond, or
       near 1e-160 with ``reg_covar=0``) raises a ``ValueError`` saying to
-      rescale, never returns a NaN model; responsibilities that would be
-      0/0 raise it too, while a log-density below float64's range is ``-inf``;
+      rescale, never returns a NaN model; ``predict_proba`` / ``predict`` of
+      a sample so far from every component that all its densities are 0 in
+      float64 raise it too, naming the sample (scikit-learn returns NaN
+      responsibilities), while its log-density is ``-inf`` as scikit-learn's;
     - the ``NotFittedError`` and ``ConvergenceWarning`` raised are gmmlib's
       classes, and also scikit-learn's when scikit-learn is loaded;
     - ``lower_bounds_`` (the lower bound after every iteration) is extra; no
