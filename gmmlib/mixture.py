@@ -48,6 +48,7 @@ from ._validation import (
     check_weights,
     check_X,
     column_sums,
+    rescale_error,
 )
 from ._validation import (
     check_positive_int as _check_int,
@@ -195,19 +196,6 @@ def _estimate_log_prob_resp(X, weights, means, precisions_chol, covariance_type)
     return _gaussian.e_step(kind, X, weights, means, precisions_chol)
 
 
-def _rescale_error(X, what):
-    """The ValueError for arithmetic that left float64's range (data far too large or small)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        spread = float(np.max(np.abs(X - column_sums(X) / X.shape[0])))
-    return ValueError(
-        f"EM failed: {what} (largest |x - mean| in X is {spread:.3g}). Squared "
-        f"distances and variances of data on this scale leave the range of float64 "
-        f"(about 1e-308 to 1e308), so the model would be NaN. Rescale your data "
-        f"first, e.g. X / X.std() or sklearn.preprocessing.StandardScaler (and "
-        f"with reg_covar=0, data this small need reg_covar > 0 or rescaling)."
-    )
-
-
 def _far_sample_error(X, is_far, centre):
     """The ValueError for samples whose responsibilities would be 0/0 (prediction, not fit).
 
@@ -226,12 +214,12 @@ def _far_sample_error(X, is_far, centre):
 
 
 def _check_finite_state(lower_bound, state, X):
-    """Raise :func:`_rescale_error` if an EM iteration produced NaN or inf."""
+    """Raise :func:`gmmlib._validation.rescale_error` if an EM iteration produced NaN or inf."""
     if not np.isfinite(lower_bound):
-        raise _rescale_error(X, f"the lower bound is {lower_bound}")
+        raise rescale_error(f"EM failed: the lower bound is {lower_bound}", X)
     for name, value in zip(("weights", "means", "covariances", "precisions_cholesky"), state):
         if value is not None and not np.isfinite(value).all():
-            raise _rescale_error(X, f"the {name} are not finite")
+            raise rescale_error(f"EM failed: the {name} are not finite", X)
 
 
 # ############################################################################
@@ -672,7 +660,7 @@ class GaussianMixture:
         precisions = self._kind.precisions_from_cholesky(precisions_chol)
         fitted = (weights, means, covariances, precisions_chol, precisions)
         if not all(np.isfinite(a).all() for a in fitted):
-            raise _rescale_error(X, "the fitted precisions overflow")
+            raise rescale_error("EM failed: the fitted precisions overflow", X)
         self.weights_, self.means_, self.covariances_, self.precisions_cholesky_, self.precisions_ = (
             a.astype(dtype, copy=False) for a in fitted
         )
