@@ -652,7 +652,7 @@ class GaussianMixture:
                 f"initialisation (init_params, n_init, random_state), or check for "
                 f"degenerate data (increase reg_covar, use fewer components, rescale).",
                 _as_sklearn(ConvergenceWarning),
-                stacklevel=3,
+                stacklevel=4,  # fit or fit_predict -> _fit -> _fit_em: the caller
             )
         (weights, means, covariances, precisions_chol), n_iter, lower_bounds = best
         if covariances is None:  # max_iter=0 with precisions_init

@@ -513,6 +513,15 @@ def test_collapse_needs_several_samples_on_one_value():
     assert collapsed_components(ref, X) == [1]
 
 
+@pytest.mark.parametrize("method", ["fit", "fit_predict"])
+def test_convergence_warning_points_at_the_callers_line(X, method):
+    # before: stacklevel=3 blamed gmmlib/mixture.py (the line in fit that calls _fit)
+    gm = GaussianMixture(3, random_state=0, max_iter=1)
+    with pytest.warns(ConvergenceWarning) as record:
+        getattr(gm, method)(X)
+    assert record[0].filename == __file__
+
+
 def test_verbose_output(X, capsys):
     GaussianMixture(3, random_state=0, verbose=1, n_init=2, max_iter=500).fit(X)
     out = capsys.readouterr().out
