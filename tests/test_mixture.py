@@ -394,6 +394,19 @@ def test_own_kmeans_agrees_with_sklearn_kmeans():
     assert adjusted_rand_score(labels, reference) > 0.99
 
 
+@pytest.mark.parametrize("offset", [1e8, 1e9])
+def test_own_kmeans_is_unmoved_by_an_offset(offset):
+    # before: |x|^2 - 2 x.c + |c|^2 on uncentred data cancelled to noise (ARI 0.99
+    # at 1e8, 0.00001 at 1e9); scikit-learn's KMeans centres the data and finds them
+    from gmmlib._kmeans import kmeans
+
+    X = make_blobs(seed=2, n=600, d=2)
+    labels, centers = kmeans(X + offset, 3, np.random.RandomState(0))
+    reference = KMeans(3, n_init=10, random_state=0).fit(X + offset).labels_
+    assert adjusted_rand_score(labels, reference) > 0.99
+    np.testing.assert_array_equal(labels, kmeans(X, 3, np.random.RandomState(0))[0])
+
+
 def test_random_state_makes_fits_reproducible(X):
     a = GaussianMixture(3, init_params="random", random_state=42).fit(X)
     b = GaussianMixture(3, init_params="random", random_state=42).fit(X)
