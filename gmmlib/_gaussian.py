@@ -240,12 +240,18 @@ class _Tied(_Matrices):
         r""":math:`\Sigma = \big(X^\top X - \sum_c m_c \mu_c\mu_c^\top\big) / \sum_c m_c + \text{reg}\,I`.
 
         This is the components' scatter pooled, :math:`\sum_c m_c \Sigma_c / n`,
-        whenever every row of ``resp`` sums to 1 (every E-step). scikit-learn
-        uses this form also for the one-hot initial responsibilities of
-        ``k-means++`` and ``random_from_data`` (one sample per component), where
-        it gives a broad start rather than ``reg_covar``; gmmlib keeps that.
+        whenever every row of ``resp`` sums to 1 (every E-step, and k-means'
+        labels); then it is computed with :math:`x_i` and :math:`\mu_c` centred on
+        the data's mean, :math:`\bar x`, which leaves it unchanged but keeps the
+        two terms from cancelling to noise for data far from the origin (as the
+        fast path does). scikit-learn uses the form above also for the one-hot
+        initial responsibilities of ``k-means++`` and ``random_from_data`` (one
+        sample per component), where it gives a broad start rather than
+        ``reg_covar``; gmmlib keeps that.
         """
         d = X.shape[1]
+        centre = X.mean(axis=0) if np.allclose(resp.sum(axis=1), 1.0) else np.zeros(d)
+        X, means = X - centre, means - centre
         covariance = (X.T @ X - (nk * means.T) @ means) / nk.sum()
         covariance = (covariance + covariance.T) / 2  # exact symmetry
         covariance.flat[:: d + 1] += reg_covar

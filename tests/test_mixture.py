@@ -407,6 +407,22 @@ def test_own_kmeans_is_unmoved_by_an_offset(offset):
     np.testing.assert_array_equal(labels, kmeans(X, 3, np.random.RandomState(0))[0])
 
 
+@pytest.mark.parametrize("engine", ["fast", "plain"])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_fit_is_unmoved_by_an_offset(covariance_type, engine, monkeypatch):
+    # before: tied failed at X + 1e8 ("not positive definite", smallest eigenvalue -2):
+    # its initial M-step X^T X - sum_c m_c mu_c mu_c^T cancelled; scikit-learn fails
+    # there too (and for diag/spherical), the fit is the same problem shifted
+    monkeypatch.setattr(GaussianMixture, "_engine", engine)
+    X = make_blobs(seed=3, n=300, d=2, K=3, offset=0.0)
+    kwargs = dict(covariance_type=covariance_type, random_state=0, tol=1e-8, max_iter=500)
+    near = GaussianMixture(3, **kwargs).fit(X)
+    far = GaussianMixture(3, **kwargs).fit(X + 1e8)
+    assert far.lower_bound_ == pytest.approx(near.lower_bound_, rel=1e-6)
+    np.testing.assert_allclose(far.means_ - 1e8, near.means_, atol=1e-5)
+    np.testing.assert_allclose(far.covariances_, near.covariances_, rtol=1e-4, atol=1e-6)
+
+
 def test_random_state_makes_fits_reproducible(X):
     a = GaussianMixture(3, init_params="random", random_state=42).fit(X)
     b = GaussianMixture(3, init_params="random", random_state=42).fit(X)
