@@ -138,16 +138,20 @@ class _Matrices:
         return self.unstack(factors)
 
     def precision_cholesky_from_precisions(self, precisions):
+        r"""``U`` upper triangular with :math:`\Lambda = U U^\top`, for each precision :math:`\Lambda`."""
         return self.unstack(np.stack([_cholesky_upper(p) for p in self.stack(precisions)]))
 
     def covariances_from_precision_cholesky(self, precisions_chol):
+        r""":math:`\Sigma = (U U^\top)^{-1}` for each factor ``U``."""
         return self.unstack(np.stack([np.linalg.inv(U @ U.T) for U in self.stack(precisions_chol)]))
 
     def precisions_from_cholesky(self, precisions_chol):
+        r""":math:`\Lambda = U U^\top` for each factor ``U`` (shape of ``precisions_chol``)."""
         stack = self.stack(precisions_chol)
         return self.unstack(stack @ np.transpose(stack, (0, 2, 1)))
 
     def check_precisions(self, precisions, name):
+        """Raise a ``ValueError`` naming ``name`` unless every precision is symmetric positive definite."""
         stack = self.stack(precisions)
         for c, precision in enumerate(stack):
             who = name if stack.shape[0] == 1 and self.name == "tied" else f"{name}[{c}]"
@@ -170,15 +174,19 @@ class _Full(_Matrices):
     name = "full"
 
     def precision_shape(self, K, d):
+        """Shape of the covariances, precisions and their factors: (K, d, d)."""
         return (K, d, d)
 
     def n_parameters(self, K, d):
+        r"""Free covariance parameters: :math:`K\,d(d+1)/2`."""
         return K * d * (d + 1) // 2
 
     def stack(self, covariances):
+        """The matrices as (K', d, d): here they already are."""
         return covariances
 
     def unstack(self, stack):
+        """Inverse of :meth:`stack`."""
         return stack
 
     def covariances(self, resp, X, nk, means, reg_covar):
@@ -191,15 +199,19 @@ class _Full(_Matrices):
         return covariances
 
     def log_det(self, precisions_chol, d):
+        r""":math:`\log|U_c| = \sum_j \log U_{c,jj} = -\tfrac12\log|\Sigma_c|`, shape (K,)."""
         return np.log(np.diagonal(precisions_chol, axis1=1, axis2=2)).sum(axis=1)
 
     def whiten(self, X, mean, precisions_chol, c):
+        r"""Rows :math:`(x_i - \mu_c)^\top U_c`, shape (n, d); squared norms: Mahalanobis."""
         return (X - mean) @ precisions_chol[c]
 
     def feature_variances(self, covariances, K, d):
+        r"""The variance along each feature axis, :math:`\Sigma_{c,jj}`, shape (K, d)."""
         return np.diagonal(covariances, axis1=1, axis2=2).copy()
 
     def sample(self, rng, means, covariances, counts):
+        """``counts[c]`` draws from component ``c``: a list of K arrays of shape (counts[c], d)."""
         return [rng.multivariate_normal(m, S, int(k)) for m, S, k in zip(means, covariances, counts)]
 
 
@@ -209,42 +221,56 @@ class _Tied(_Matrices):
     name = "tied"
 
     def precision_shape(self, K, d):
+        """Shape of the covariance, precision and its factor: (d, d)."""
         return (d, d)
 
     def n_parameters(self, K, d):
+        """Free covariance parameters: :math:`d(d+1)/2`."""
         return d * (d + 1) // 2
 
     def stack(self, covariance):
+        """The one matrix as (1, d, d)."""
         return covariance[np.newaxis]
 
     def unstack(self, stack):
+        """Inverse of :meth:`stack`."""
         return stack[0]
 
     def covariances(self, resp, X, nk, means, reg_covar):
         r""":math:`\Sigma = \big(X^\top X - \sum_c m_c \mu_c\mu_c^\top\big) / \sum_c m_c + \text{reg}\,I`.
 
         This is the components' scatter pooled, :math:`\sum_c m_c \Sigma_c / n`,
-        whenever every row of ``resp`` sums to 1 (every E-step). scikit-learn
-        uses this form also for the one-hot initial responsibilities of
-        ``k-means++`` and ``random_from_data`` (one sample per component), where
-        it gives a broad start rather than ``reg_covar``; gmmlib keeps that.
+        whenever every row of ``resp`` sums to 1 (every E-step, and k-means'
+        labels); then it is computed with :math:`x_i` and :math:`\mu_c` centred on
+        the data's mean, :math:`\bar x`, which leaves it unchanged but keeps the
+        two terms from cancelling to noise for data far from the origin (as the
+        fast path does). scikit-learn uses the form above also for the one-hot
+        initial responsibilities of ``k-means++`` and ``random_from_data`` (one
+        sample per component), where it gives a broad start rather than
+        ``reg_covar``; gmmlib keeps that.
         """
         d = X.shape[1]
+        centre = X.mean(axis=0) if np.allclose(resp.sum(axis=1), 1.0) else np.zeros(d)
+        X, means = X - centre, means - centre
         covariance = (X.T @ X - (nk * means.T) @ means) / nk.sum()
         covariance = (covariance + covariance.T) / 2  # exact symmetry
         covariance.flat[:: d + 1] += reg_covar
         return covariance
 
     def log_det(self, precisions_chol, d):
+        r""":math:`\log|U| = -\tfrac12\log|\Sigma|`, a scalar shared by the components."""
         return np.log(np.diagonal(precisions_chol)).sum()
 
     def whiten(self, X, mean, precisions_chol, c):
+        r"""Rows :math:`(x_i - \mu_c)^\top U`, shape (n, d)."""
         return (X - mean) @ precisions_chol
 
     def feature_variances(self, covariance, K, d):
+        r""":math:`\Sigma_{jj}` repeated for each component, shape (K, d)."""
         return np.tile(np.diagonal(covariance), (K, 1))
 
     def sample(self, rng, means, covariance, counts):
+        """``counts[c]`` draws from component ``c``: a list of K arrays of shape (counts[c], d)."""
         return [rng.multivariate_normal(m, covariance, int(k)) for m, k in zip(means, counts)]
 
 
@@ -259,15 +285,19 @@ class _Variances:
         return 1.0 / np.sqrt(covariances)
 
     def precision_cholesky_from_precisions(self, precisions):
+        r""":math:`1/\sigma = \sqrt{\lambda}`, elementwise."""
         return np.sqrt(precisions)
 
     def covariances_from_precision_cholesky(self, precisions_chol):
+        r""":math:`\sigma^2 = 1 / U^2`, elementwise."""
         return 1.0 / precisions_chol**2
 
     def precisions_from_cholesky(self, precisions_chol):
+        r""":math:`\lambda = U^2 = 1/\sigma^2`, elementwise."""
         return precisions_chol**2
 
     def check_precisions(self, precisions, name):
+        """Raise a ``ValueError`` naming ``name`` unless every precision is > 0."""
         if (precisions <= 0).any():
             c = int(np.argwhere(precisions <= 0)[0][0])
             raise ValueError(
@@ -276,9 +306,11 @@ class _Variances:
             )
 
     def whiten(self, X, mean, precisions_chol, c):
+        r"""Rows :math:`(x_{ij} - \mu_{cj}) / \sigma_{cj}`, shape (n, d)."""
         return (X - mean) * precisions_chol[c]  # a vector of 1/sigma_j, or one 1/sigma
 
     def sample(self, rng, means, covariances, counts):
+        """``counts[c]`` draws from component ``c``: a list of K arrays of shape (counts[c], d)."""
         d = means.shape[1]
         return [m + rng.standard_normal(size=(k, d)) * np.sqrt(v)
                 for m, v, k in zip(means, covariances, counts)]
@@ -290,9 +322,11 @@ class _Diag(_Variances):
     name = "diag"
 
     def precision_shape(self, K, d):
+        """Shape of the variances, precisions and their square roots: (K, d)."""
         return (K, d)
 
     def n_parameters(self, K, d):
+        """Free covariance parameters: :math:`K d`."""
         return K * d
 
     def covariances(self, resp, X, nk, means, reg_covar):
@@ -310,9 +344,11 @@ class _Diag(_Variances):
         return variances + reg_covar
 
     def log_det(self, precisions_chol, d):
+        r""":math:`-\sum_j \log\sigma_{cj}`, shape (K,)."""
         return np.log(precisions_chol).sum(axis=1)
 
     def feature_variances(self, covariances, K, d):
+        r""":math:`\sigma^2_{cj}`, shape (K, d)."""
         return covariances.copy()
 
 
@@ -322,9 +358,11 @@ class _Spherical(_Variances):
     name = "spherical"
 
     def precision_shape(self, K, d):
+        """Shape of the variances, precisions and their square roots: (K,)."""
         return (K,)
 
     def n_parameters(self, K, d):
+        """Free covariance parameters: :math:`K`."""
         return K
 
     def covariances(self, resp, X, nk, means, reg_covar):
@@ -332,9 +370,11 @@ class _Spherical(_Variances):
         return DIAG.covariances(resp, X, nk, means, reg_covar).mean(axis=1)
 
     def log_det(self, precisions_chol, d):
+        r""":math:`-d\log\sigma_c`, shape (K,)."""
         return d * np.log(precisions_chol)
 
     def feature_variances(self, covariances, K, d):
+        r""":math:`\sigma^2_c` for every feature, shape (K, d)."""
         return np.repeat(covariances[:, np.newaxis], d, axis=1)
 
 

@@ -104,6 +104,25 @@ def column_sums(X, step=4096):
     return total
 
 
+def rescale_error(what, X):
+    """The ``ValueError`` for arithmetic on ``X`` (n, d) that left float64's range.
+
+    Used by the lesson functions and the estimator alike: data far too large
+    (squares beyond 1e308) or, with ``reg_covar=0``, far too small.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        biggest = float(np.max(np.abs(X)))
+        spread = float(np.max(np.abs(X - column_sums(X) / X.shape[0])))
+    return ValueError(
+        f"{what}: X holds values up to {biggest:.3g} in size (largest |x - mean| "
+        f"{spread:.3g}). Squared distances and variances of data on this scale leave "
+        f"the range of float64 (about 1e-308 to 1e308), so the result would be NaN. "
+        f"Rescale your data first, e.g. X / X.std() or "
+        f"sklearn.preprocessing.StandardScaler; the mixture's parameters scale with it "
+        f"(and with reg_covar=0, data this small need reg_covar > 0 or rescaling)."
+    )
+
+
 def _check_finite(array, name):
     # a sum is finite only if every term is (NaN and inf propagate): one cheap pass
     # without an (n, d) temporary; only if it is not, look for the culprit (a sum

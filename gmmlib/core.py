@@ -39,6 +39,7 @@ from ._validation import (
     check_weights,
     check_X,
     cholesky,
+    rescale_error,
 )
 
 __all__ = [
@@ -180,7 +181,7 @@ def mvn_logpdf(X, mean, cov):
     with np.errstate(over="ignore"):
         mahalanobis_sq = np.sum(z**2, axis=0)
     if not np.isfinite(mahalanobis_sq).all():
-        raise _rescale_error("the squared distance of a sample from the mean overflows", X)
+        raise rescale_error("the squared distance of a sample from the mean overflows", X)
     return -0.5 * (d * LOG_2PI + log_det + mahalanobis_sq)
 
 
@@ -206,15 +207,6 @@ def mvn_pdf(X, mean, cov):
     0.01066...
     """
     return np.exp(mvn_logpdf(X, mean, cov))
-
-
-def _rescale_error(what, X):
-    """The ValueError for data whose squares leave float64's range."""
-    return ValueError(
-        f"{what}: X holds values up to {np.max(np.abs(X)):.3g} in size, whose squares "
-        f"leave the range of float64 (about 1e308). Rescale your data first (e.g. "
-        f"X / X.std()); the mixture's parameters scale with it."
-    )
 
 
 def _check_params(params, n_features):
@@ -324,7 +316,7 @@ def m_step(X, resp, reg_covar=0.0):
         # the estimator's M-step too (gmmlib._gaussian); it symmetrises the covariances
         means, covariances = _gaussian.m_step(_gaussian.FULL, X, resp, nk, reg_covar)
     if not np.isfinite(covariances).all():
-        raise _rescale_error("the covariances overflow", X)
+        raise rescale_error("the covariances overflow", X)
     return GMMParams(weights / weights.sum(), means, covariances)
 
 

@@ -48,6 +48,7 @@ from ._validation import (
     check_weights,
     check_X,
     column_sums,
+    rescale_error,
 )
 from ._validation import (
     check_positive_int as _check_int,
@@ -55,9 +56,8 @@ from ._validation import (
 
 __all__ = ["GaussianMixture", "ConvergenceWarning", "NotFittedError", "collapsed_components"]
 
-COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+COVARIANCE_TYPES = tuple(_gaussian.COVARIANCE_TYPES)  # 'full', 'tied', 'diag', 'spherical'
 INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
-LOG_2PI = math.log(2 * math.pi)
 
 
 class ConvergenceWarning(UserWarning):
@@ -196,26 +196,30 @@ def _estimate_log_prob_resp(X, weights, means, precisions_chol, covariance_type)
     return _gaussian.e_step(kind, X, weights, means, precisions_chol)
 
 
-def _rescale_error(X, what):
-    """The ValueError for arithmetic that left float64's range (data far too large or small)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        spread = float(np.max(np.abs(X - column_sums(X) / X.shape[0])))
+def _far_sample_error(X, is_far, centre):
+    """The ValueError for samples whose responsibilities would be 0/0 (prediction, not fit).
+
+    ``is_far`` (n,) marks them; ``centre`` (d,) is the fitted mixture's mean.
+    """
+    i = int(np.flatnonzero(is_far)[0])
+    with np.errstate(over="ignore"):
+        distance = float(np.max(np.abs(X[i] - centre)))
     return ValueError(
-        f"EM failed: {what} (largest |x - mean| in X is {spread:.3g}). Squared "
-        f"distances and variances of data on this scale leave the range of float64 "
-        f"(about 1e-308 to 1e308), so the model would be NaN. Rescale your data "
-        f"first, e.g. X / X.std() or sklearn.preprocessing.StandardScaler (and "
-        f"with reg_covar=0, data this small need reg_covar > 0 or rescaling)."
+        f"{int(is_far.sum())} sample(s) of X lie so far from every component that all "
+        f"their densities are 0 in float64, so their responsibilities would be 0/0; the "
+        f"first is sample {i} of X, {distance:.3g} from the fitted mixture's mean along "
+        f"some feature. score_samples gives them log-density -inf. Rescale your data "
+        f"as the data the model was fitted on, or remove such outliers."
     )
 
 
 def _check_finite_state(lower_bound, state, X):
-    """Raise :func:`_rescale_error` if an EM iteration produced NaN or inf."""
+    """Raise :func:`gmmlib._validation.rescale_error` if an EM iteration produced NaN or inf."""
     if not np.isfinite(lower_bound):
-        raise _rescale_error(X, f"the lower bound is {lower_bound}")
+        raise rescale_error(f"EM failed: the lower bound is {lower_bound}", X)
     for name, value in zip(("weights", "means", "covariances", "precisions_cholesky"), state):
         if value is not None and not np.isfinite(value).all():
-            raise _rescale_error(X, f"the {name} are not finite")
+            raise rescale_error(f"EM failed: the {name} are not finite", X)
 
 
 # ############################################################################
@@ -283,10 +287,14 @@ class GaussianMixture:
     Deliberate differences from ``sklearn.mixture.GaussianMixture``:
 
     - stricter validation, always a ``ValueError`` naming the parameter and a
-      fix: bools are refused for numbers (``reg_covar=True``, ``tol=True``;
-      ``verbose=True`` is accepted), non-numeric entries raise a
-      ``ValueError`` that is also a ``TypeError`` (scikit-learn: ``TypeError``);
-    - a masked array is accepted only if nothing is masked (scikit-learn
+      fix: bools are refused for numbers (``reg_covar=True``, ``tol=True``,
+      ``max_iter=True``; ``verbose=True`` is accepted); a bad hyper-parameter
+      raises a plain ``ValueError`` (scikit-learn's ``InvalidParameterError``
+      is also a ``TypeError``); non-numeric entries of ``X`` (e.g. ``None`` in
+      an object array) raise a ``ValueError`` that is also a ``TypeError``
+      (scikit-learn: ``TypeError``);
+    - ``np.matrix`` input is accepted as an array (scikit-learn refuses it);
+      a masked array is accepted only if nothing is masked (scikit-learn
       silently uses the hidden values); sparse input is refused with
       ``.toarray()`` as the fix (scikit-learn refuses it too);
     - a ``warm_start`` refit after changing ``n_components``,
@@ -298,8 +306,10 @@ class GaussianMixture:
       float64);
     - a fit whose numbers leave float64's range (data near 1e155 or beyond, or
       near 1e-160 with ``reg_covar=0``) raises a ``ValueError`` saying to
-      rescale, never returns a NaN model; responsibilities that would be
-      0/0 raise it too, while a log-density below float64's range is ``-inf``;
+      rescale, never returns a NaN model; ``predict_proba`` / ``predict`` of
+      a sample so far from every component that all its densities are 0 in
+      float64 raise it too, naming the sample (scikit-learn returns NaN
+      responsibilities), while its log-density is ``-inf`` as scikit-learn's;
     - the ``NotFittedError`` and ``ConvergenceWarning`` raised are gmmlib's
       classes, and also scikit-learn's when scikit-learn is loaded;
     - ``lower_bounds_`` (the lower bound after every iteration) is extra; no
@@ -642,7 +652,7 @@ class GaussianMixture:
                 f"initialisation (init_params, n_init, random_state), or check for "
                 f"degenerate data (increase reg_covar, use fewer components, rescale).",
                 _as_sklearn(ConvergenceWarning),
-                stacklevel=3,
+                stacklevel=4,  # fit or fit_predict -> _fit -> _fit_em: the caller
             )
         (weights, means, covariances, precisions_chol), n_iter, lower_bounds = best
         if covariances is None:  # max_iter=0 with precisions_init
@@ -650,7 +660,7 @@ class GaussianMixture:
         precisions = self._kind.precisions_from_cholesky(precisions_chol)
         fitted = (weights, means, covariances, precisions_chol, precisions)
         if not all(np.isfinite(a).all() for a in fitted):
-            raise _rescale_error(X, "the fitted precisions overflow")
+            raise rescale_error("EM failed: the fitted precisions overflow", X)
         self.weights_, self.means_, self.covariances_, self.precisions_cholesky_, self.precisions_ = (
             a.astype(dtype, copy=False) for a in fitted
         )
@@ -721,7 +731,7 @@ class GaussianMixture:
                               out_log_prob_norm=out_log_prob_norm, out_resp=out_resp)
         for out in (out_log_prob_norm, out_resp):
             if out is not None and np.isnan(out).any():  # -inf (density 0) is honest; NaN is not
-                raise _rescale_error(X, "no component gives some samples a density above 0")
+                raise _far_sample_error(X, np.isnan(out).reshape(X.shape[0], -1).any(axis=1), shift)
 
     def score_samples(self, X):
         r"""Log-density of each sample, :math:`\log p(x_i)`, shape (n,)."""
@@ -827,9 +837,19 @@ def collapsed_components(gm, X, *, variance_factor=10.0, min_samples=2):
     _check_int(min_samples, "min_samples", 1)
     if not (isinstance(variance_factor, numbers.Real) and variance_factor > 0):
         raise ValueError(f"variance_factor must be a number > 0; received {variance_factor!r}.")
-    variances = _gaussian.COVARIANCE_TYPES[gm.covariance_type].feature_variances(
-        np.asarray(gm.covariances_), *gm.means_.shape
-    )
+    # the fitted type (a later set_params(covariance_type=...) must not change the reading);
+    # scikit-learn's model records none, so its covariances_ is checked against its shape
+    covariance_type = getattr(gm, "_fitted_covariance_type", gm.covariance_type)
+    kind = _gaussian.COVARIANCE_TYPES[covariance_type]
+    covariances = np.asarray(gm.covariances_)
+    if covariances.shape != kind.precision_shape(*gm.means_.shape):
+        raise ValueError(
+            f"gm.covariances_ has shape {covariances.shape}, not the shape "
+            f"{kind.precision_shape(*gm.means_.shape)} of covariance_type="
+            f"{covariance_type!r}: was covariance_type changed after fit? Set it back "
+            f"or refit the model."
+        )
+    variances = kind.feature_variances(covariances, *gm.means_.shape)
     floor = variance_factor * max(float(gm.reg_covar), 0.0) + 1e-12 * X.var(axis=0)
     labels = gm.predict(X)
     collapsed = []

@@ -364,6 +364,20 @@ def test_defect_1_nan_responsibilities_of_a_fitted_model_raise():
             method(X_far)
 
 
+def test_responsibilities_of_one_far_sample_name_it_and_its_distance():
+    # before: "EM failed: ... (largest |x - mean| in X is 0)" -- predict_proba runs no
+    # EM, and a single row's distance from its own mean is 0; the message must name
+    # the sample and its distance from the fitted model
+    gm = fit()
+    for method in (gm.predict_proba, gm.predict):
+        with pytest.raises(ValueError) as error:
+            method(np.array([[1.0, 1.0], [1e200, 0.0]]))
+        message = str(error.value)
+        assert "EM failed" not in message and "is 0)" not in message
+        assert "sample 1 of X" in message and "1e+200" in message
+        assert "Rescale your data" in message
+
+
 def as_matrix(X):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PendingDeprecationWarning)  # np.matrix is discouraged

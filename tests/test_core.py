@@ -264,10 +264,13 @@ def test_one_estimator_iteration_is_one_e_step_and_m_step(engine, reg_covar, mon
 
 
 def test_core_and_estimator_share_one_logsumexp_and_log_2pi():
-    from gmmlib import _fast, _gaussian, core
+    from gmmlib import _fast, _gaussian, core, mixture
 
     assert core.logsumexp is gmmlib.logsumexp is _gaussian.logsumexp
     assert core.LOG_2PI is _gaussian.LOG_2PI and _fast.LOG_2PI is _gaussian.LOG_2PI
+    # the estimator module keeps no copy of its own (it had an unused LOG_2PI)
+    assert getattr(mixture, "LOG_2PI", _gaussian.LOG_2PI) is _gaussian.LOG_2PI
+    assert mixture.COVARIANCE_TYPES == tuple(_gaussian.COVARIANCE_TYPES)
 
 
 @pytest.mark.parametrize("d", [1, 3, 6])

@@ -394,6 +394,35 @@ def test_own_kmeans_agrees_with_sklearn_kmeans():
     assert adjusted_rand_score(labels, reference) > 0.99
 
 
+@pytest.mark.parametrize("offset", [1e8, 1e9])
+def test_own_kmeans_is_unmoved_by_an_offset(offset):
+    # before: |x|^2 - 2 x.c + |c|^2 on uncentred data cancelled to noise (ARI 0.99
+    # at 1e8, 0.00001 at 1e9); scikit-learn's KMeans centres the data and finds them
+    from gmmlib._kmeans import kmeans
+
+    X = make_blobs(seed=2, n=600, d=2)
+    labels, centers = kmeans(X + offset, 3, np.random.RandomState(0))
+    reference = KMeans(3, n_init=10, random_state=0).fit(X + offset).labels_
+    assert adjusted_rand_score(labels, reference) > 0.99
+    np.testing.assert_array_equal(labels, kmeans(X, 3, np.random.RandomState(0))[0])
+
+
+@pytest.mark.parametrize("engine", ["fast", "plain"])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_fit_is_unmoved_by_an_offset(covariance_type, engine, monkeypatch):
+    # before: tied failed at X + 1e8 ("not positive definite", smallest eigenvalue -2):
+    # its initial M-step X^T X - sum_c m_c mu_c mu_c^T cancelled; scikit-learn fails
+    # there too (and for diag/spherical), the fit is the same problem shifted
+    monkeypatch.setattr(GaussianMixture, "_engine", engine)
+    X = make_blobs(seed=3, n=300, d=2, K=3, offset=0.0)
+    kwargs = dict(covariance_type=covariance_type, random_state=0, tol=1e-8, max_iter=500)
+    near = GaussianMixture(3, **kwargs).fit(X)
+    far = GaussianMixture(3, **kwargs).fit(X + 1e8)
+    assert far.lower_bound_ == pytest.approx(near.lower_bound_, rel=1e-6)
+    np.testing.assert_allclose(far.means_ - 1e8, near.means_, atol=1e-5)
+    np.testing.assert_allclose(far.covariances_, near.covariances_, rtol=1e-4, atol=1e-6)
+
+
 def test_random_state_makes_fits_reproducible(X):
     a = GaussianMixture(3, init_params="random", random_state=42).fit(X)
     b = GaussianMixture(3, init_params="random", random_state=42).fit(X)
@@ -473,6 +502,23 @@ def test_collapsed_component_on_old_faithful():
     assert np.sum(X[:, 1] == 80) == 8
 
 
+@pytest.mark.parametrize("covariance_type", ["tied", "diag", "spherical"])
+def test_collapsed_components_reads_the_fitted_covariance_type(covariance_type):
+    # before: it read gm.covariance_type, so after set_params(covariance_type=...) it
+    # misread covariances_ (an AxisError for diag -> full, a wrong answer otherwise);
+    # predict and bic already use the fitted type
+    X = datasets.old_faithful()
+    gm = GaussianMixture(6, init_params="random_from_data", random_state=7, max_iter=1000).fit(X)
+    gm.set_params(covariance_type=covariance_type)
+    assert collapsed_components(gm, X) == [0]
+    diag = GaussianMixture(2, covariance_type="diag", random_state=0).fit(X)
+    assert collapsed_components(diag.set_params(covariance_type="full"), X) == []
+    # a scikit-learn model records no fitted type: a clear error, not a NumPy one
+    ref = SkGaussianMixture(2, covariance_type="diag", random_state=0).fit(X)
+    with pytest.raises(ValueError, match=r"covariances_ has shape \(2, 2\).*changed after fit"):
+        collapsed_components(ref.set_params(covariance_type="spherical"), X)
+
+
 def test_no_collapse_on_a_sensible_fit():
     X = datasets.old_faithful()
     gm = GaussianMixture(2, random_state=0).fit(X)
@@ -494,6 +540,15 @@ def test_collapse_needs_several_samples_on_one_value():
     # scikit-learn's model is accepted too, and collapses the same way
     ref = SkGaussianMixture(2, max_iter=1000, tol=1e-10, **init).fit(X)
     assert collapsed_components(ref, X) == [1]
+
+
+@pytest.mark.parametrize("method", ["fit", "fit_predict"])
+def test_convergence_warning_points_at_the_callers_line(X, method):
+    # before: stacklevel=3 blamed gmmlib/mixture.py (the line in fit that calls _fit)
+    gm = GaussianMixture(3, random_state=0, max_iter=1)
+    with pytest.warns(ConvergenceWarning) as record:
+        getattr(gm, method)(X)
+    assert record[0].filename == __file__
 
 
 def test_verbose_output(X, capsys):
