@@ -60,8 +60,9 @@ VARIANTS = [
             expect="scipy"),
     Variant("08-ex1-answer", "copy", "the visible cases hard-coded",
             code="if len(means) == 4:\n    return np.array([3, 0, 1, 2])\n"
+                 "if len(means) == 5:\n    return np.array([2, 4, 3, 1, 0])\n"
                  "return np.array([0, 4, 1, 2, 3, 5])",
-            expect="five random components"),
+            caught="hidden", why="Every visible case is answered from a table; only unseen inputs catch it."),
     Variant("08-ex1-answer", "correct", "all orderings at once, vectorised",
             code="K = len(means)\n"
                  "orders = np.array(list(itertools.permutations(range(K))))\n"
