@@ -98,7 +98,7 @@ VARIANTS = [
             expect="gmmlib"),
     Variant("08-ex2-answer", "copy", "the four visible answers hard-coded",
             code="return {0.64: 3, 0.5: 5, 0.02: 149, 0.08: 36}[round(p, 2)]", caught="hidden",
-            why="The visible check only has the four measured shares; the hidden tests use other p and target."),
+            why="The visible check has only the four measured shares; the hidden tests use other values."),
     Variant("08-ex2-answer", "correct", "count up until the target is met",
             code="n = 1\nwhile 1 - (1 - p) ** n < target:\n    n += 1\nreturn n"),
     Variant("08-ex2-answer", "correct", "NumPy, log1p",
