@@ -44,6 +44,7 @@ __all__ = [
     "default_tol_random_starts",
     "continue_stalled_runs",
     "symmetric_start",
+    "trajectory",
     "best_value",
     "synthetic_optima",
     "share_reaching_best",
@@ -251,6 +252,30 @@ def symmetric_start(X, n_components=2, n_iter=50):
         warnings.simplefilter("ignore")  # tol=0 never "converges"
         gm.fit(X)
     return {"value": float(gm.score(X)), "means": gm.means_}
+
+
+def trajectory(X, n_components, init_params, seed, iterations):
+    """The mean log-likelihood per sample of one seeded run after given numbers of EM iterations.
+
+    Run ``GaussianMixture(n_components, init_params=init_params,
+    random_state=seed, max_iter=k, tol=0)`` for each ``k`` in ``iterations``
+    (the same start each time, so the values trace one run).
+
+    Returns
+    -------
+    ndarray of shape (len(iterations),)
+    """
+    X = np.asarray(X, dtype=float)
+    values = []
+    for k in iterations:
+        if int(k) != k or k < 1:
+            raise ValueError(f"iterations must be positive integers; received {k!r}.")
+        gm = GaussianMixture(n_components, init_params=init_params, random_state=seed, max_iter=int(k), tol=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tol=0 never "converges"
+            gm.fit(X)
+        values.append(gm.score(X))
+    return np.array(values)
 
 
 def best_value(results):
