@@ -222,8 +222,9 @@ def m_step(X, resp, alpha=0.0):
 
     With ``alpha = 0`` this is the maximum-likelihood update
     :math:`\mu_k = \frac{1}{N_k}\sum_n r_{nk} x_n` (the responsibility-weighted
-    average image). ``alpha > 0`` adds :math:`\alpha` imagined "on" and
-    :math:`\alpha` imagined "off" pixels to every component: it is the MAP
+    average image). ``alpha > 0`` adds, for every component and pixel, the
+    pseudo-count of :math:`\alpha` imagined images with the pixel on and
+    :math:`\alpha` with it off: it is the MAP
     update under a :math:`\mathrm{Beta}(1 + \alpha, 1 + \alpha)` prior on each
     :math:`\mu_{kd}` (see :func:`log_prior`), and keeps every :math:`\mu_{kd}`
     strictly inside (0, 1), so no log-probability is :math:`-\infty`.

@@ -46,6 +46,21 @@ def test_measured_rate_is_the_square_of_the_em_maps_largest_eigenvalue(separatio
     np.testing.assert_allclose(measured, beyond.parameter_rate(separation) ** 2, rtol=2e-3)
 
 
+@pytest.mark.parametrize("separation", [2.0, 3.0, 4.0])
+def test_em_maps_jacobian_is_the_fraction_of_missing_information(separation):
+    """Dempster-Laird-Rubin / Meng-Rubin: J = 1 - I_c^{-1} I_o at the maximum.
+
+    I_o here is a finite-difference Hessian of a scipy.stats likelihood and I_c a
+    closed form, so neither side uses the EM map the Jacobian differentiates.
+    """
+    X = beyond.two_gaussians_1d(separation)
+    J = beyond.em_map_jacobian(X, beyond.converged_run(separation).params)
+    fraction = beyond.missing_information_fraction(separation)
+    np.testing.assert_allclose(fraction, J, atol=2e-5)
+    top = np.max(np.abs(np.linalg.eigvals(fraction)))
+    np.testing.assert_allclose(top, beyond.parameter_rate(separation), rtol=1e-6)
+
+
 def test_em_map_jacobian_of_a_linear_direction():
     # At a fixed point, M(theta* + e) - theta* = J e + O(e^2): check J against one longer step.
     X = beyond.two_gaussians_1d(4.0)

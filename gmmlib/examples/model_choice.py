@@ -33,9 +33,12 @@ __all__ = [
     "covariance_type_fits",
     "criteria_grid",
     "spherical_minutes_bic",
+    "COLLAPSED_VARIANCE",
+    "spherical_minutes_collapsed",
     "cv_grid",
     "bic_by_scale",
     "mclust_comparison_fit",
+    "MCLUST_TOL",
     "MCLUST_LIKE_ITERATIONS",
     "mclust_like_stop",
 ]
@@ -50,8 +53,14 @@ FIT_SETTINGS = {"tol": 1e-6, "max_iter": 3000, "random_state": RANDOM_STATE}
 N_COMPONENTS_RANGE = tuple(range(1, 10))
 
 #: The longer grid of spherical components on the data in minutes, whose BIC
-#: falls until K = 46.
+#: falls until K = 46 (from K = 19 on, with components collapsed onto single
+#: eruptions: see :func:`spherical_minutes_collapsed`).
 SPHERICAL_MINUTES_RANGE = tuple(range(1, 51))
+
+#: A spherical component with a variance below this (min², a standard deviation
+#: of 0.01 min) has collapsed onto one eruption or a few identical records: its
+#: variance is the estimator's floor ``reg_covar`` (1e-6), not a property of the data.
+COLLAPSED_VARIANCE = 1e-4
 
 #: Number of cross-validation folds.
 N_SPLITS = 5
@@ -65,10 +74,14 @@ SHOWCASE_K = 2
 MCLUST_FAITHFUL = {"model": "EEE", "n_components": 3, "log_likelihood": -1126.326, "df": 11,
                    "bic": -2314.316, "icl": -2357.824, "sizes": (40, 97, 135)}
 
-#: Iterations after which EM (from the k-means start, no stopping rule) on the
-#: tied K = 3 model is first within 0.011 of its maximum log-likelihood: where
-#: mclust's rule (relative change below 1e-5, here 1e-5 x 1126 = 0.011) could stop.
-MCLUST_LIKE_ITERATIONS = 47
+#: mclust's stopping rule for EM (``emControl()$tol[1]``): stop after the first
+#: iteration t whose log-likelihood :math:`L_t` satisfies
+#: :math:`|L_t - L_{t-1}| / (1 + |L_t|) < 10^{-5}`, a change of about 0.011 here.
+MCLUST_TOL = 1e-5
+
+#: Iterations after which that rule stops EM (from our k-means start) on the tied
+#: K = 3 model: 40, still 0.044 below the maximum (see :func:`mclust_like_stop`).
+MCLUST_LIKE_ITERATIONS = 40
 
 _SCALES = ("minutes", "standardised")
 
@@ -114,11 +127,31 @@ def criteria_grid(scale):
 
 
 @functools.lru_cache(maxsize=None)
+def _spherical_minutes_fits():
+    X = faithful_scaled("minutes")
+    return tuple(GaussianMixture(K, covariance_type="spherical", **FIT_SETTINGS).fit(X)
+                 for K in SPHERICAL_MINUTES_RANGE)
+
+
 def spherical_minutes_bic():
     """BIC of spherical fits to the data in minutes, K in :data:`SPHERICAL_MINUTES_RANGE`."""
     X = faithful_scaled("minutes")
-    return np.array([GaussianMixture(K, covariance_type="spherical", **FIT_SETTINGS).fit(X).bic(X)
-                     for K in SPHERICAL_MINUTES_RANGE])
+    return np.array([gm.bic(X) for gm in _spherical_minutes_fits()])
+
+
+def spherical_minutes_collapsed():
+    """Number of collapsed components of each fit of :func:`spherical_minutes_bic`.
+
+    A component is collapsed when its variance is below :data:`COLLAPSED_VARIANCE`:
+    it sits on one point (or on identical records), where the likelihood is
+    unbounded (lesson 5) and only ``reg_covar`` keeps it finite.
+
+    Returns
+    -------
+    ndarray of int, shape (len(SPHERICAL_MINUTES_RANGE),)
+    """
+    return np.array([int(np.sum(gm.covariances_ < COLLAPSED_VARIANCE))
+                     for gm in _spherical_minutes_fits()])
 
 
 @functools.lru_cache(maxsize=None)
@@ -160,8 +193,24 @@ def mclust_comparison_fit():
 
 @functools.lru_cache(maxsize=None)
 def mclust_like_stop():
-    """The tied K = 3 fit stopped after :data:`MCLUST_LIKE_ITERATIONS` iterations (not converged)."""
+    r"""The tied K = 3 fit (data in minutes) stopped by mclust's rule, not converged.
+
+    EM from the k-means start runs with no stopping rule; the log-likelihood
+    :math:`L_t = n \times` ``lower_bounds_[t]`` after :math:`t` M-steps gives the first
+    :math:`t` with :math:`|L_t - L_{t-1}| / (1 + |L_t|) <` :data:`MCLUST_TOL`, and the
+    fit is rerun with ``max_iter = t``.
+
+    Returns
+    -------
+    GaussianMixture
+        Fitted, with ``n_iter_`` the iteration where mclust's rule stops.
+    """
+    X = faithful_scaled("minutes")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # stopped on purpose: the ConvergenceWarning is expected
-        return GaussianMixture(3, covariance_type="tied", tol=0.0, max_iter=MCLUST_LIKE_ITERATIONS,
-                               random_state=RANDOM_STATE).fit(faithful_scaled("minutes"))
+        trace = GaussianMixture(3, covariance_type="tied", tol=0.0, max_iter=200,
+                                random_state=RANDOM_STATE).fit(X).lower_bounds_
+        L = len(X) * np.asarray(trace)
+        stop = int(np.flatnonzero(np.abs(np.diff(L)) / (1 + np.abs(L[1:])) < MCLUST_TOL)[0]) + 1
+        return GaussianMixture(3, covariance_type="tied", tol=0.0, max_iter=stop,
+                               random_state=RANDOM_STATE).fit(X)

@@ -51,7 +51,7 @@ def _digits_prototypes():
         "about 1e-7 to 100, against the iteration up to about 370. Each falls along a "
         "straight line. The curve for separation 6 drops to 1e-6 within about 10 "
         "iterations, separation 4 within about 30 and separation 3 within about 100; the "
-        "curve for separation 2 drops to about 1e-4 within a few iterations and then falls "
+        "curve for separation 2 drops to about 1e-4 within about 30 iterations and then falls "
         "slowly, reaching 1e-6 after about 370.",
 )
 def _em_improvements():

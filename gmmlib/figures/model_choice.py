@@ -41,7 +41,8 @@ def _faithful_covariance_types():
     caption="BIC of the four covariance types on Old Faithful in minutes (left) and "
             "standardised (right). In minutes the spherical model needs one variance for a "
             "duration (within-group variance about 0.1 min²) and a waiting time (about 35 "
-            "min²): its BIC keeps falling until K = 46. Standardised, spherical components are "
+            "min²): its BIC keeps falling until K = 46, by then with three components collapsed "
+            "onto single eruptions (the first at K = 19). Standardised, spherical components are "
             "reasonable and their BIC is lowest at K = 4. Full, tied and diagonal covariances "
             "adapt to the units; their BIC only shifts by a constant. Both panels prefer "
             "three tied components.",

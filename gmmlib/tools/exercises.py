@@ -24,6 +24,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .nbgrader_settings import clear_solutions, nbgrader_config, nbgrader_meta
+
 #: A lesson has 2-4 exercises; the course map (lesson 00) may have none.
 EXERCISE_RANGE = (2, 4)
 EXERCISE_RANGE_00 = (0, 4)
@@ -33,8 +35,6 @@ EXERCISE_RANGE_00 = (0, 4)
 def markers():
     """nbgrader's region delimiters: ``{"solution": ("BEGIN SOLUTION", "END SOLUTION"), ...}``."""
     from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearSolutions
-
-    from .course import nbgrader_config
 
     config = nbgrader_config()
     solutions, hidden, scheme = (ClearSolutions(config=config), ClearHiddenTests(config=config),
@@ -56,10 +56,6 @@ def marker_in(text, kinds=("solution", "hidden", "mark scheme")):
 # ---------------------------------------------------------------------------
 # Reading exercises from a notebook (no nbgrader needed)
 # ---------------------------------------------------------------------------
-
-def nbgrader_meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
-
 
 def is_answer(cell):
     """A code answer cell (``solution: true``): the student writes code here."""
@@ -380,8 +376,6 @@ def student_version(master_nb):
     (solutions, hidden tests and mark schemes cleared; outputs kept)."""
     import copy
 
-    from .course import clear_solutions
-
     return clear_solutions(copy.deepcopy(master_nb))
 
 
@@ -456,8 +450,6 @@ def validate(path, invert=False, execute=True):
     """
     from nbgrader.preprocessors import CheckCellMetadata
     from nbgrader.validator import Validator
-
-    from .course import nbgrader_config
 
     kwargs = {} if execute else {"preprocessors": [CheckCellMetadata]}
     return Validator(config=nbgrader_config(), invert=invert, **kwargs).validate(str(path))

@@ -53,6 +53,10 @@ VARIANTS = [
                  "shape = {'E': d - 1, 'V': K * (d - 1), 'I': 0}[model[1]]\n"
                  "orientation = {'E': d * (d - 1) // 2, 'V': K * d * (d - 1) // 2, 'I': 0}[model[2]]\n"
                  "return K - 1 + K * d + volume + shape + orientation"),
+    Variant("09-ex1-answer", "wrong", "diagonal shapes without their volume",
+            code=_count(eei="d - 1", vei="d - 1", evi="K * (d - 1)"), expect="expected value"),
+    Variant("09-ex1-answer", "correct", "true division (floats)",
+            code=_count(eee="d * (d + 1) / 2", vvv="K * d * (d + 1) / 2")),
     Variant("09-ex1-answer", "correct", "if-chain", code=(
         "p = K - 1 + K * d\n"
         "if model == 'EII':\n    return p + 1\n"
@@ -74,6 +78,15 @@ VARIANTS = [
             code=_icl(entropy="-np.mean(np.sum(resp * np.log(safe), axis=1))"), expect="not the mean"),
     Variant("09-ex2-answer", "wrong", "0 log 0 as NaN", code=_icl(entropy="-np.sum(resp * np.log(resp))"),
             expect="0 \\* log 0 = nan"),
+    Variant("09-ex2-answer", "wrong", "entropy in bits",
+            code=_icl(entropy="-np.sum(resp * np.log2(safe))"), expect="entropy in bits"),
+    Variant("09-ex2-answer", "wrong", "log10", code=_icl(entropy="-np.sum(resp * np.log10(safe))"),
+            expect="not log10"),
+    Variant("09-ex2-answer", "copy", "gmmlib.selection.icl reached through model_choice",
+            code="return model_choice.icl(gm, X, assignment='soft')", expect="gmmlib.selection"),
+    Variant("09-ex2-answer", "correct", "scipy.stats.entropy per row",
+            code="from scipy.stats import entropy\n"
+                 "return gm.bic(X) + 2 * entropy(gm.predict_proba(X), axis=1).sum()"),
     Variant("09-ex2-answer", "copy", "gmmlib.selection.icl",
             code="return gmmlib.selection.icl(gm, X, assignment='soft')", expect="gmmlib.selection"),
     Variant("09-ex2-answer", "copy", "gmmlib.selection.icl under another name in a cell before",
@@ -100,6 +113,8 @@ VARIANTS += [
             expect="natural logarithm"),
     Variant("09-ex3-answer", "wrong", "n forgotten", code="return bic - 2 * np.sum(np.log(scales))",
             expect="multiply by n"),
+    Variant("09-ex3-answer", "wrong", "mean of the log-scales instead of the sum",
+            code="return bic - 2 * n * np.mean(np.log(scales))", expect="not their mean"),
     Variant("09-ex3-answer", "copy", "refit in the new units with gmmlib",
             code="gm = gmmlib.GaussianMixture(2, random_state=0, tol=1e-6).fit(X / scales)\n"
                  "return gm.bic(X / scales)", expect="gmmlib"),

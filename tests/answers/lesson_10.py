@@ -61,6 +61,21 @@ VARIANTS = [
                  "resp = np.exp(log_joint - log_joint.max())\n"
                  "return resp / resp.sum()",
             expect="scipy.stats"),
+    Variant("10-ex1-answer", "copy", "gmmlib's e_step wrapped in a lambda in a cell before",
+            before="es = lambda x, w, m: bernoulli.e_step(x[None, :], bernoulli.BernoulliParams(w, m))[0]",
+            code="return es(x, weights, means)", expect="gmmlib"),
+    Variant("10-ex1-answer", "copy", "scipy.stats.bernoulli through the lesson's own `stats`",
+            code="log_joint = np.log(weights) + stats.bernoulli.logpmf(x, means).sum(axis=1)\n"
+                 "resp = np.exp(log_joint - log_joint.max())\n"
+                 "return resp / resp.sum()",
+            expect="scipy.stats"),
+    Variant("10-ex1-answer", "copy", "the lesson's responsibilities of image 839, reweighted",
+            code="resp = summary['resp'][839] / best.params.weights * weights\n"
+                 "return resp / resp.sum()",
+            caught="hidden",
+            why="r_k is proportional to pi_k p(x | mu_k), so reweighting the lesson's computed "
+                "responsibilities of the check's image is right for that image; the hidden tests use "
+                "other images and means"),
     Variant("10-ex1-answer", "correct", "linear space, product of probabilities",
             code="joint = weights * np.prod(np.where(x == 1, means, 1 - means), axis=1)\n"
                  "return joint / joint.sum()"),
@@ -104,6 +119,10 @@ VARIANTS = [
     Variant("10-ex3-answer", "wrong", "rate from the first two improvements",
             code=_more(rate="steps[1] / steps[0]"),
             expect="have not settled"),
+    Variant("10-ex3-answer", "wrong", "the whole run T + m", code=_more(extra=" + len(lls) - 1"),
+            expect="T \\+ m"),
+    Variant("10-ex3-answer", "copy", "the real count read off the lesson's sweep",
+            code="return int(sweep['iterations'][1]) - (len(lls) - 1)", expect="read off the sweep"),
     Variant("10-ex3-answer", "copy", "gmmlib's improvement_ratios",
             code="from gmmlib.examples.beyond import improvement_ratios\n"
                  + _more(rate="improvement_ratios(lls)[-1]"),
