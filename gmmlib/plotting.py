@@ -1488,8 +1488,9 @@ def plot_n_init_tradeoff(tradeoff, *, title=None):
                 label=f"{method} (p = {row['p']:.2f})")
         ax.plot(cost, row["measured"], color=colour, marker=marker, markerfacecolor="white",
                 linestyle="none", markersize=9)
+        offset = (4, -12) if j % 2 == 0 else (-14, 5)  # kmeans and k-means++ share costs: label apart
         for n, x, y in zip(row["n"], cost, row["formula"]):
-            ax.annotate(f"{n}", (x, y), xytext=(4, -12), textcoords="offset points", color=colour,
+            ax.annotate(f"{n}", (x, y), xytext=offset, textcoords="offset points", color=colour,
                         fontsize=9)
     ax.set_xscale("log")
     ax.set_ylim(-0.03, 1.05)

@@ -170,3 +170,32 @@ def test_no_warnings_from_the_runs():
         warnings.simplefilter("error")
         r = starts.run_starts(Z, 3, "random", n_starts=2, max_iter=3)
     assert not r.converged.any()
+
+
+def test_stalled_random_runs_leave_a_saddle_point():
+    """The 'random' K = 2 runs that ended near the one-Gaussian value were not at a maximum:
+    scikit-learn, continued from where they stopped, reaches the best fit; started exactly
+    at the symmetric point, scikit-learn's EM never moves (a stationary point)."""
+    Z = datasets.standardise(datasets.old_faithful())
+    runs = starts.faithful_starts()[2, "random"]
+    stalled = starts.continue_stalled_runs(runs, Z, below=-1.9)
+    assert len(stalled["seeds"]) == 7
+    best = starts.best_value(starts.faithful_starts()[2, m] for m in starts.INIT_METHODS)
+    for s in stalled["seeds"][:3]:
+        p = runs.params[s]
+        sk = SklearnGaussianMixture(2, weights_init=p.weights, means_init=p.means,
+                                    precisions_init=np.linalg.inv(p.covariances), tol=1e-10,
+                                    max_iter=1000).fit(Z)
+        assert abs(sk.score(Z) - best) < 1e-6
+    np.testing.assert_allclose(stalled["continued"], best, atol=1e-6)
+    symmetric = starts.symmetric_start(Z, n_iter=20)
+    one = SklearnGaussianMixture(1).fit(Z).score(Z)
+    np.testing.assert_allclose(symmetric["value"], one, atol=1e-9)
+    assert np.abs(symmetric["means"] - Z.mean(axis=0)).max() < 1e-9  # both means stayed at the data mean
+    cov = np.cov(Z.T, bias=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tol=0 never "converges"
+        sk = SklearnGaussianMixture(2, weights_init=[0.5, 0.5], means_init=np.tile(Z.mean(axis=0), (2, 1)),
+                                    precisions_init=np.tile(np.linalg.inv(cov), (2, 1, 1)), tol=0,
+                                    max_iter=20).fit(Z)
+    np.testing.assert_allclose(sk.score(Z), one, atol=1e-9)

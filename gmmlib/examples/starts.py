@@ -42,6 +42,9 @@ __all__ = [
     "faithful_starts",
     "synthetic_starts",
     "default_tol_random_starts",
+    "continue_stalled_runs",
+    "symmetric_start",
+    "trajectory",
     "best_value",
     "synthetic_optima",
     "share_reaching_best",
@@ -181,6 +184,98 @@ def default_tol_random_starts():
     default stopping rule (``tol=1e-3``, ``max_iter=100``): a StartsResult."""
     Z = datasets.standardise(datasets.old_faithful())
     return run_starts(Z, 2, "random", tol=1e-3, max_iter=100)
+
+
+def continue_stalled_runs(result, X, below, max_iter=1000, tol=1e-10):
+    """Continue EM from where the runs of ``result`` that ended below ``below`` stopped.
+
+    Each such run restarts from its own final parameters (``weights_init``,
+    ``means_init``, ``precisions_init``) with a much tighter stopping rule. A
+    run that stopped *at* a maximum stays there; a run that stopped next to a
+    saddle point climbs away from it.
+
+    Parameters
+    ----------
+    result : StartsResult
+        Runs on ``X``.
+    X : array-like of shape (n, d)
+    below : float
+        Continue the runs whose final mean log-likelihood per sample is below this.
+    max_iter, tol : int, float
+        Stopping rule of the continued runs.
+
+    Returns
+    -------
+    dict
+        ``seeds`` (ndarray of int), ``stopped`` (their final values in ``result``),
+        ``continued`` (final values after continuing), ``n_iter`` (iterations of
+        the continued runs), ``spread`` (for each stalled run, the largest
+        distance between its two components' means, K = 2 or more).
+    """
+    X = np.asarray(X, dtype=float)
+    seeds = np.flatnonzero(result.log_likelihoods < below)
+    continued, iters, spread = [], [], []
+    for s in seeds:
+        p = result.params[s]
+        gm = GaussianMixture(len(p.weights), weights_init=p.weights, means_init=p.means,
+                             precisions_init=np.linalg.inv(p.covariances), tol=tol, max_iter=max_iter)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gm.fit(X)
+        continued.append(gm.score(X))
+        iters.append(gm.n_iter_)
+        spread.append(np.max(np.linalg.norm(p.means[:, None] - p.means[None], axis=2)))
+    return {"seeds": seeds, "stopped": result.log_likelihoods[seeds], "continued": np.array(continued),
+            "n_iter": np.array(iters), "spread": np.array(spread)}
+
+
+def symmetric_start(X, n_components=2, n_iter=50):
+    """EM started exactly at the symmetric point: every component the one-Gaussian fit.
+
+    Weights ``1/K``, every mean the data mean, every covariance the data's
+    (maximum-likelihood) covariance. Every responsibility is then ``1/K`` and
+    the M-step returns the same parameters: the point is a fixed point of EM,
+    a stationary point of the likelihood.
+
+    Returns
+    -------
+    dict
+        ``value``: the mean log-likelihood per sample after ``n_iter`` EM
+        iterations; ``means``: the final means, shape ``(K, d)``.
+    """
+    X = np.asarray(X, dtype=float)
+    K = int(n_components)
+    centre, cov = X.mean(axis=0), np.cov(X.T, bias=True).reshape(X.shape[1], X.shape[1])
+    gm = GaussianMixture(K, weights_init=np.full(K, 1 / K), means_init=np.tile(centre, (K, 1)),
+                         precisions_init=np.tile(np.linalg.inv(cov), (K, 1, 1)), tol=0, max_iter=n_iter)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tol=0 never "converges"
+        gm.fit(X)
+    return {"value": float(gm.score(X)), "means": gm.means_}
+
+
+def trajectory(X, n_components, init_params, seed, iterations):
+    """The mean log-likelihood per sample of one seeded run after given numbers of EM iterations.
+
+    Run ``GaussianMixture(n_components, init_params=init_params,
+    random_state=seed, max_iter=k, tol=0)`` for each ``k`` in ``iterations``
+    (the same start each time, so the values trace one run).
+
+    Returns
+    -------
+    ndarray of shape (len(iterations),)
+    """
+    X = np.asarray(X, dtype=float)
+    values = []
+    for k in iterations:
+        if int(k) != k or k < 1:
+            raise ValueError(f"iterations must be positive integers; received {k!r}.")
+        gm = GaussianMixture(n_components, init_params=init_params, random_state=seed, max_iter=int(k), tol=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tol=0 never "converges"
+            gm.fit(X)
+        values.append(gm.score(X))
+    return np.array(values)
 
 
 def best_value(results):

@@ -39,6 +39,30 @@ VARIANTS = [
             code="cost = ((reference_means[:, None, :] - means[None, :, :]) ** 2).sum(axis=2)\n"
                  "return match(cost)[1]",
             expect="scipy.optimize"),
+    Variant("08-ex1-answer", "wrong", "ranks of the first coordinate matched",
+            code="return np.argsort(means[:, 0])[np.argsort(np.argsort(reference_means[:, 0]))]",
+            expect="order of one coordinate"),
+    Variant("08-ex1-answer", "wrong", "greedy, each component used once",
+            code="order, free = [], list(range(len(means)))\n"
+                 "for c in range(len(reference_means)):\n"
+                 "    j = min(free, key=lambda j: np.sum((reference_means[c] - means[j]) ** 2))\n"
+                 "    order.append(j)\n"
+                 "    free.remove(j)\n"
+                 "return np.array(order)",
+            expect="greedy"),
+    Variant("08-ex1-answer", "copy", "the lesson's sort_key, ranks matched",
+            code="return sort_key(means)[np.argsort(sort_key(reference_means))]", expect="sort key"),
+    Variant("08-ex1-answer", "copy", "scipy.sparse.csgraph matching",
+            code="from scipy.sparse import csr_matrix\n"
+                 "from scipy.sparse.csgraph import min_weight_full_bipartite_matching\n"
+                 "cost = ((reference_means[:, None, :] - means[None, :, :]) ** 2).sum(axis=2) + 1.0\n"
+                 "return min_weight_full_bipartite_matching(csr_matrix(cost))[1]",
+            expect="scipy"),
+    Variant("08-ex1-answer", "copy", "the visible cases hard-coded",
+            code="if len(means) == 4:\n    return np.array([3, 0, 1, 2])\n"
+                 "if len(means) == 5:\n    return np.array([2, 4, 3, 1, 0])\n"
+                 "return np.array([0, 4, 1, 2, 3, 5])",
+            caught="hidden", why="Every visible case is answered from a table; only unseen inputs catch it."),
     Variant("08-ex1-answer", "correct", "all orderings at once, vectorised",
             code="K = len(means)\n"
                  "orders = np.array(list(itertools.permutations(range(K))))\n"
@@ -71,6 +95,13 @@ VARIANTS = [
     Variant("08-ex2-answer", "copy", "gmmlib's formula in a loop",
             code="from gmmlib.examples.starts import prob_at_least_one\n"
                  "n = 1\nwhile prob_at_least_one(p, n) < target:\n    n += 1\nreturn n",
+            expect="gmmlib"),
+    Variant("08-ex2-answer", "copy", "the four visible answers hard-coded",
+            code="return {0.64: 3, 0.5: 5, 0.02: 149, 0.08: 36}[round(p, 2)]", caught="hidden",
+            why="The visible check has only the four measured shares; the hidden tests use other values."),
+    Variant("08-ex2-answer", "copy", "gmmlib's formula aliased in a cell before",
+            before="from gmmlib.examples.starts import prob_at_least_one as at_least_one",
+            code="n = 1\nwhile at_least_one(p, n) < target:\n    n += 1\nreturn n",
             expect="gmmlib"),
     Variant("08-ex2-answer", "correct", "count up until the target is met",
             code="n = 1\nwhile 1 - (1 - p) ** n < target:\n    n += 1\nreturn n"),
