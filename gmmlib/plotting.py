@@ -754,6 +754,15 @@ def plot_logistic_estep(X, params, *, labels=None, component_names=None,
     return fig
 
 
+
+def _check_one_title_per_panel(params_list, titles):
+    """Raise ValueError unless there is one title per parameter set (one per panel)."""
+    if len(params_list) != len(titles):
+        raise ValueError(
+            f"params_list and titles must have the same length; received "
+            f"{len(params_list)} and {len(titles)}."
+        )
+
 @_styled
 def plot_covariance_comparison(X, params_list, titles, *, labels=None, component_names=None,
                                feature_names=SEED_FEATURES, radii=(1, 2)):
@@ -773,11 +782,7 @@ def plot_covariance_comparison(X, params_list, titles, *, labels=None, component
     -------
     matplotlib.figure.Figure
     """
-    if len(params_list) != len(titles):
-        raise ValueError(
-            f"params_list and titles must have the same length; received "
-            f"{len(params_list)} and {len(titles)}."
-        )
+    _check_one_title_per_panel(params_list, titles)
     X = np.asarray(X, dtype=float)
     n = len(params_list)
     fig, axes = plt.subplots(1, n, figsize=(max(6.0, 5.2 * n), 5.2), sharex=True, sharey=True,
@@ -1439,11 +1444,7 @@ def plot_fits_side_by_side(X, params_list, titles, *, feature_names=("$x_1$", "$
     -------
     matplotlib.figure.Figure
     """
-    if len(params_list) != len(titles):
-        raise ValueError(
-            f"params_list and titles must have the same length; received "
-            f"{len(params_list)} and {len(titles)}."
-        )
+    _check_one_title_per_panel(params_list, titles)
     n = len(params_list)
     fig, axes = plt.subplots(1, n, figsize=(max(6.0, 5.6 * n), 4.6), sharex=True, sharey=True,
                              squeeze=False)
