@@ -376,3 +376,12 @@ def test_plot_responsibility_hardening_checks_shapes():
     plt.close(fig)
     with pytest.raises(ValueError, match="resp must have shape"):
         plotting.plot_responsibility_hardening(sigmas, resp[:, :1], [0, 1])
+
+
+@pytest.mark.parametrize("draw", [plotting.plot_covariance_comparison, plotting.plot_fits_side_by_side])
+def test_side_by_side_panels_need_one_title_per_parameter_set(draw):
+    X = datasets.seed_people()
+    params = datasets.seed_initial_params()
+    with pytest.raises(ValueError, match="same length; received 2 and 1"):
+        draw(X, [params, params], ["only one title"])
+    assert plt.get_fignums() == []
